@@ -1,0 +1,58 @@
+"""Import Keras quietly and deterministically, once, before anything else does.
+
+TensorFlow writes start-up lines to the process's stderr from C++ (the ``cpu_feature_guard``
+notice, and on CPUs with AVX-512 an absl line saying oneDNN custom operations are on, which
+ignores ``TF_CPP_MIN_LOG_LEVEL``). In a notebook those lines become a stored ``stderr``
+output that differs between machines and breaks nbval. So this module
+
+* sets ``TF_CPP_MIN_LOG_LEVEL=2`` and ``TF_ENABLE_ONEDNN_OPTS=0`` unless the caller already
+  chose values (the CI determinism pass runs with ``TF_ENABLE_ONEDNN_OPTS=1`` on purpose), and
+* points file descriptor 2 at ``/dev/null`` while TensorFlow and Keras are imported, so the
+  absl line cannot reach the notebook either way. Python exceptions still propagate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Send everything written to file descriptor 2 to ``/dev/null`` inside the block."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable fd 2 (some embedded interpreters): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def tensorflow_installed() -> bool:
+    """Whether TensorFlow can be imported (it can be, beside any Keras backend)."""
+    return importlib.util.find_spec("tensorflow") is not None
+
+
+with native_stderr_silenced():
+    # keras.utils.set_random_seed imports TensorFlow whenever it is installed, whatever the
+    # backend, so import it here under the silencer instead of later in a visible cell.
+    if tensorflow_installed():
+        import tensorflow  # noqa: F401
+    import keras
+
+__all__ = ["keras", "native_stderr_silenced", "tensorflow_installed"]

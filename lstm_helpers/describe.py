@@ -1,0 +1,158 @@
+"""Run a recurrent layer and tabulate what came back."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_helpers._runtime import keras
+from lstm_helpers.shapes import check_input_shape, expected_outputs, layer_config, returned_arrays
+
+
+def as_input_batch(x: object) -> np.ndarray:
+    """Return ``x`` as a float32 NumPy array of shape ``(batch, timesteps, features)``.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` cannot be read as a numeric array.
+    ValueError
+        If it is not 3-D.
+    """
+    try:
+        array = np.asarray(keras.ops.convert_to_numpy(x), dtype="float32")
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"expected x as a numeric array (batch, timesteps, features), got {type(x).__name__}"
+        ) from error
+    check_input_shape(array.shape)
+    return array
+
+
+def as_list(returned: object) -> list:
+    """Keras returns one tensor, or a tuple/list of them; always give a list."""
+    return list(returned) if isinstance(returned, (tuple, list)) else [returned]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One returned array: its name, shape, meaning and values."""
+
+    name: str
+    shape: tuple[int, ...]
+    meaning: str
+    value: np.ndarray
+
+
+class Description:
+    """What a layer returned, as a table (plain text, and HTML in a notebook).
+
+    Index it by name to get the NumPy array: ``description["h"]``.
+    """
+
+    def __init__(self, layer_name: str, rows: list[Row]) -> None:
+        self.layer_name = layer_name
+        self.rows = rows
+
+    @property
+    def names(self) -> list[str]:
+        """The returned arrays' names, in Keras's order."""
+        return [row.name for row in self.rows]
+
+    @property
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Name to NumPy array, in Keras's order."""
+        return {row.name: row.value for row in self.rows}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        try:
+            return self.arrays[name]
+        except KeyError:
+            raise KeyError(f"{self.layer_name} returned {self.names}, not {name!r}") from None
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter(row.value for row in self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _table(self) -> list[tuple[str, str, str, str]]:
+        return [
+            (str(i), row.name, str(row.shape), row.meaning) for i, row in enumerate(self.rows)
+        ]
+
+    def __repr__(self) -> str:
+        header = ("#", "name", "shape", "what it is")
+        table = [header, *self._table()]
+        widths = [max(len(r[i]) for r in table) for i in range(3)]
+        lines = [f"{self.layer_name} returned {len(self.rows)} array(s):"]
+        for r in table:
+            lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[3])
+        return "\n".join(line.rstrip() for line in lines)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        body = "".join(
+            f"<tr><td>{i}</td><td><code>{esc(name)}</code></td><td>{esc(shape)}</td>"
+            f"<td>{esc(meaning)}</td></tr>"
+            for i, name, shape, meaning in self._table()
+        )
+        return (
+            f"<p>{esc(self.layer_name)} returned {len(self.rows)} array(s):</p>"
+            "<table><thead><tr><th>#</th><th>name</th><th>shape</th><th>what it is</th></tr>"
+            f"</thead><tbody>{body}</tbody></table>"
+        )
+
+
+def describe(layer: object, x: object) -> Description:
+    """Call ``layer`` on ``x`` and describe every array it returns.
+
+    The names and shapes are checked against :func:`lstm_helpers.expected_outputs`, so a table
+    that prints at all agrees with the rule the book teaches.
+
+    Parameters
+    ----------
+    layer : keras.layers.LSTM, GRU, SimpleRNN, or a Bidirectional wrapping one
+    x : array-like, shape (batch, timesteps, features)
+
+    Returns
+    -------
+    Description
+        Shows as a table; ``description["h"]`` is the NumPy array named ``h``.
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` is not a supported recurrent layer or ``x`` is not numeric.
+    ValueError
+        If ``x`` is not 3-D.
+    AssertionError
+        If Keras returned something other than what ``expected_outputs`` predicts.
+    """
+    config = layer_config(layer)
+    batch = as_input_batch(x)
+    values = [keras.ops.convert_to_numpy(v) for v in as_list(layer(batch))]
+    expected = expected_outputs(layer, batch.shape)
+    got = [tuple(v.shape) for v in values]
+    if got != [shape for _, shape in expected]:
+        raise AssertionError(
+            f"{type(layer).__name__} returned shapes {got}, but expected_outputs predicted {expected}"
+        )
+    meanings = returned_arrays(
+        config.kind,
+        return_sequences=config.return_sequences,
+        return_state=config.return_state,
+        bidirectional=config.bidirectional,
+        merge_mode=config.merge_mode,
+    )
+    rows = [
+        Row(name, shape, array.meaning, value)
+        for (name, shape), array, value in zip(expected, meanings, values)
+    ]
+    label = type(layer).__name__
+    if config.bidirectional:
+        label = f"Bidirectional({config.kind}, merge_mode={config.merge_mode!r})"
+    return Description(label, rows)

@@ -1,0 +1,48 @@
+"""Self-checking exercises: the reader writes an answer, a cell compares it with Keras."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NOT_ANSWERED = "Not answered yet: replace the ... above with your answer, then run this cell again."
+
+
+def _normalise(value: Any) -> Any:
+    """Compare lists and tuples alike, and NumPy scalars like Python numbers."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_normalise(v) for v in value)
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        return value.item()
+    return value
+
+
+def check_answer(answer: Any, expected: Any, *, hint: str = "") -> None:
+    """Print whether ``answer`` matches ``expected``.
+
+    ``answer`` is what the reader typed (``...`` while unanswered); ``expected`` must come from
+    running Keras or a helper in the checking cell, never from a typed-in literal. Lists and
+    tuples compare alike, so ``[3, 7]`` matches ``(3, 7)``. The expected value is not printed,
+    so a stored output never gives the answer away.
+
+    Parameters
+    ----------
+    answer : object
+        The reader's answer, or ``...`` (Ellipsis) while unanswered.
+    expected : object
+        The right answer, computed.
+    hint : str
+        Printed after a wrong answer.
+
+    Raises
+    ------
+    TypeError
+        If ``hint`` is not a string.
+    """
+    if not isinstance(hint, str):
+        raise TypeError(f"hint must be a str, got {type(hint).__name__}")
+    if answer is ...:
+        print(NOT_ANSWERED)
+    elif _normalise(answer) == _normalise(expected):
+        print(f"Correct: {answer!r}")
+    else:
+        print(f"Not quite: {answer!r} is not what Keras gives." + (f" Hint: {hint}" if hint else ""))

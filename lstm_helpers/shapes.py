@@ -1,0 +1,278 @@
+"""What a recurrent layer returns, worked out from its configuration alone.
+
+There is one rule, :func:`returned_arrays`, written with symbolic sizes (``"batch"``,
+``"timesteps"``, ``"units"``, ``"2*units"``). Everything else in the book that talks about
+returned shapes (:func:`expected_outputs`, :func:`lstm_helpers.describe`, the cheat sheet and
+the site's shape explorer) substitutes numbers into that rule, so no second copy can drift.
+The property tests compare it with what real Keras layers return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from lstm_helpers._runtime import keras
+
+RNN_KINDS: tuple[str, ...] = ("LSTM", "GRU", "SimpleRNN")
+"""The recurrent layer classes the book covers, by their Keras class name."""
+
+MERGE_MODES: tuple[str | None, ...] = ("concat", "sum", "mul", "ave", None)
+"""Every ``merge_mode`` that :class:`keras.layers.Bidirectional` accepts."""
+
+STATE_NAMES: dict[str, tuple[str, ...]] = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
+"""The states each layer carries from step to step, in Keras's order."""
+
+_MERGE_MEANING = {
+    "concat": "side by side",
+    "sum": "added",
+    "mul": "multiplied elementwise",
+    "ave": "averaged",
+}
+
+_STATE_MEANING = {
+    "h": "hidden state after the last step",
+    "c": "cell state after the last step (not squashed, can exceed 1)",
+}
+
+
+@dataclass(frozen=True)
+class ReturnedArray:
+    """One array that calling a recurrent layer returns.
+
+    Attributes
+    ----------
+    name : str
+        The book's name for it: ``output``, ``h``, ``c``, ``forward_h`` and so on.
+    shape : tuple of str
+        Symbolic shape, each entry one of ``"batch"``, ``"timesteps"``, ``"units"`` or
+        ``"2*units"``.
+    meaning : str
+        A short phrase saying what the array holds.
+    """
+
+    name: str
+    shape: tuple[str, ...]
+    meaning: str
+
+
+def _check_kind(kind: object) -> str:
+    if kind not in RNN_KINDS:
+        raise ValueError(f"kind must be one of {RNN_KINDS}, got {kind!r}")
+    return kind  # type: ignore[return-value]
+
+
+def returned_arrays(
+    kind: str,
+    *,
+    return_sequences: bool,
+    return_state: bool,
+    bidirectional: bool = False,
+    merge_mode: str | None = "concat",
+) -> list[ReturnedArray]:
+    """The arrays a recurrent layer returns, in Keras's order, with symbolic shapes.
+
+    Parameters
+    ----------
+    kind : {"LSTM", "GRU", "SimpleRNN"}
+        The recurrent layer.
+    return_sequences, return_state : bool
+        The layer's two flags.
+    bidirectional : bool
+        Whether the layer is wrapped in :class:`keras.layers.Bidirectional`.
+    merge_mode : {"concat", "sum", "mul", "ave", None}
+        The wrapper's ``merge_mode``; ignored unless ``bidirectional``.
+
+    Returns
+    -------
+    list of ReturnedArray
+        For example ``LSTM`` with both flags gives ``output`` ``(batch, timesteps, units)``,
+        ``h`` ``(batch, units)`` and ``c`` ``(batch, units)``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind`` or ``merge_mode``.
+    TypeError
+        If a flag is not a ``bool``.
+    """
+    _check_kind(kind)
+    for flag, value in (
+        ("return_sequences", return_sequences),
+        ("return_state", return_state),
+        ("bidirectional", bidirectional),
+    ):
+        if not isinstance(value, bool):
+            raise TypeError(f"{flag} must be a bool, got {type(value).__name__}: {value!r}")
+    if bidirectional and merge_mode not in MERGE_MODES:
+        raise ValueError(f"merge_mode must be one of {MERGE_MODES}, got {merge_mode!r}")
+
+    def per_step(width: str) -> tuple[str, ...]:
+        return ("batch", "timesteps", width) if return_sequences else ("batch", width)
+
+    when = "at every step" if return_sequences else "after the last step"
+    states = STATE_NAMES[kind]
+    if not bidirectional:
+        arrays = [ReturnedArray("output", per_step("units"), f"hidden state h {when}")]
+        if return_state:
+            arrays += [ReturnedArray(s, ("batch", "units"), _STATE_MEANING[s]) for s in states]
+        return arrays
+
+    backward_when = (
+        "at every step, re-aligned to input order" if return_sequences else "after reaching step 0"
+    )
+    if merge_mode is None:
+        arrays = [
+            ReturnedArray("forward_output", per_step("units"), f"forward h {when}"),
+            ReturnedArray("backward_output", per_step("units"), f"backward h {backward_when}"),
+        ]
+    else:
+        width = "2*units" if merge_mode == "concat" else "units"
+        meaning = (
+            f"forward and backward h {when}, {_MERGE_MEANING[merge_mode]}"
+            if return_sequences
+            else f"forward h after the last step and backward h after reaching step 0, "
+            f"{_MERGE_MEANING[merge_mode]}"
+        )
+        arrays = [ReturnedArray("output", per_step(width), meaning)]
+    if return_state:
+        for direction, finished in (("forward", "the last step"), ("backward", "reaching step 0")):
+            arrays += [
+                ReturnedArray(
+                    f"{direction}_{s}", ("batch", "units"), f"{direction} layer's {s} after {finished}"
+                )
+                for s in states
+            ]
+    return arrays
+
+
+def size_of(symbol: str, sizes: Mapping[str, int | None]) -> int | None:
+    """Evaluate one symbolic dimension such as ``"2*units"`` with concrete ``sizes``.
+
+    ``None`` (an unknown batch or number of steps) stays ``None``.
+    """
+    factor, _, name = symbol.rpartition("*")
+    value = sizes[name]
+    if value is None:
+        return None
+    return int(factor or 1) * value
+
+
+@dataclass(frozen=True)
+class LayerConfig:
+    """The parts of a recurrent layer's configuration that decide what it returns."""
+
+    kind: str
+    units: int
+    return_sequences: bool
+    return_state: bool
+    bidirectional: bool
+    merge_mode: str | None
+
+
+def layer_config(layer: object) -> LayerConfig:
+    """Read a :class:`LayerConfig` from an ``LSTM``/``GRU``/``SimpleRNN``, bare or bidirectional.
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` is anything else.
+    ValueError
+        If a ``Bidirectional`` wrapper's two directions have different ``units``.
+    """
+    recurrent = tuple(getattr(keras.layers, kind) for kind in RNN_KINDS)
+    if isinstance(layer, keras.layers.Bidirectional):
+        forward, backward = layer.forward_layer, layer.backward_layer
+        if not isinstance(forward, recurrent):
+            raise TypeError(
+                "expected a Bidirectional wrapping an LSTM, GRU or SimpleRNN layer, "
+                f"got one wrapping {type(forward).__name__}"
+            )
+        if backward.units != forward.units:
+            raise ValueError(
+                "expected both directions of a Bidirectional layer to have the same units, "
+                f"got forward {forward.units} and backward {backward.units}"
+            )
+        inner, bidirectional, merge_mode = forward, True, layer.merge_mode
+    elif isinstance(layer, recurrent):
+        inner, bidirectional, merge_mode = layer, False, None
+    else:
+        raise TypeError(
+            "expected a keras.layers.LSTM, GRU or SimpleRNN layer, or a Bidirectional wrapping "
+            f"one; got {type(layer).__name__}"
+        )
+    kind = next(k for k in RNN_KINDS if isinstance(inner, getattr(keras.layers, k)))
+    return LayerConfig(
+        kind=kind,
+        units=int(inner.units),
+        return_sequences=bool(inner.return_sequences),
+        return_state=bool(inner.return_state),
+        bidirectional=bidirectional,
+        merge_mode=merge_mode,
+    )
+
+
+def check_input_shape(input_shape: object) -> tuple[int | None, int | None, int]:
+    """Validate ``(batch, timesteps, features)``; return it as a tuple.
+
+    ``batch`` and ``timesteps`` may be ``None`` (unknown); ``features`` must be a positive int.
+    """
+    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
+        raise TypeError(
+            "expected input_shape as a tuple (batch, timesteps, features), "
+            f"got {type(input_shape).__name__}: {input_shape!r}"
+        )
+    if len(input_shape) != 3:
+        raise ValueError(
+            "a recurrent layer takes 3-D input: expected input_shape (batch, timesteps, features), "
+            f"got {len(input_shape)}-D {tuple(input_shape)!r}"
+        )
+    for axis, value in zip(("batch", "timesteps", "features"), input_shape):
+        unknown_ok = axis != "features"
+        if value is None and unknown_ok:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            allowed = "a positive int or None" if unknown_ok else "a positive int"
+            raise ValueError(
+                f"expected input_shape (batch, timesteps, features) with {axis} {allowed}, "
+                f"got {tuple(input_shape)!r}"
+            )
+    return tuple(input_shape)  # type: ignore[return-value]
+
+
+def expected_outputs(
+    layer: object, input_shape: Sequence[int | None]
+) -> list[tuple[str, tuple[int | None, ...]]]:
+    """Names and shapes of what calling ``layer`` on ``input_shape`` returns, without running it.
+
+    Parameters
+    ----------
+    layer : keras.layers.LSTM, GRU, SimpleRNN, or a Bidirectional wrapping one
+        Only its configuration is read; it need not be built.
+    input_shape : tuple
+        ``(batch, timesteps, features)``; ``batch`` and ``timesteps`` may be ``None``.
+
+    Returns
+    -------
+    list of (str, tuple)
+        In Keras's order, e.g. ``[("output", (32, 20, 10)), ("h", (32, 10)), ("c", (32, 10))]``
+        for ``LSTM(10, return_sequences=True, return_state=True)`` on ``(32, 20, 30)``.
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` is not a supported recurrent layer, or ``input_shape`` is not a sequence.
+    ValueError
+        If ``input_shape`` is not ``(batch, timesteps, features)``.
+    """
+    config = layer_config(layer)
+    batch, timesteps, _ = check_input_shape(input_shape)
+    sizes = {"batch": batch, "timesteps": timesteps, "units": config.units}
+    arrays = returned_arrays(
+        config.kind,
+        return_sequences=config.return_sequences,
+        return_state=config.return_state,
+        bidirectional=config.bidirectional,
+        merge_mode=config.merge_mode,
+    )
+    return [(a.name, tuple(size_of(s, sizes) for s in a.shape)) for a in arrays]
