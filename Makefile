@@ -1,0 +1,60 @@
+# LSTM outputs, executed. `make help` lists the targets.
+# Every target creates or reuses the virtual environment in $(VENV) and installs
+# requirements.txt (exact pins) and the lstm_helpers package into it first.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Two pytest workers, one notebook each at a time (--dist loadscope keeps a notebook's cells together).
+WORKERS ?= 2
+PYTEST_ARGS ?= -n $(WORKERS) --dist loadscope
+
+# The notebook kernels are started as `python`: make it the venv's, and keep TensorFlow quiet.
+export PATH := $(abspath $(BIN)):$(PATH)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export TF_ENABLE_ONEDNN_OPTS ?= 0
+
+.DEFAULT_GOAL := help
+.PHONY: help venv book test execute lab requirements clean
+
+help:
+	@echo "make book     build the static site into _build/html (the main job)"
+	@echo "make test     unit tests, pytest --nbval over every chapter, and a -W -n book build"
+	@echo "make execute  re-run every chapter in a fresh kernel and store its outputs"
+	@echo "make lab      open the chapters in JupyterLab"
+	@echo "make requirements  re-pin requirements.txt from requirements.in in a fresh venv"
+	@echo "make clean    remove _build (the venv stays)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build .
+	@echo "Open _build/html/index.html in a browser."
+
+test: $(STAMP)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS) tests chapters; status=$$?; \
+	if [ $$status -eq 5 ]; then \
+	  echo "make test: pytest collected no tests. An empty run proves nothing, so this fails." >&2; \
+	fi; exit $$status
+
+execute: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py --jobs $(WORKERS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters/
+
+requirements:
+	rm -rf .venv-pin && $(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.in
+	{ sed -n '1,3p' requirements.txt; .venv-pin/bin/python -m pip freeze --exclude-editable; } > requirements.txt.new
+	mv requirements.txt.new requirements.txt && rm -rf .venv-pin
+
+clean:
+	rm -rf _build

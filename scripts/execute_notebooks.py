@@ -1,0 +1,134 @@
+"""Re-execute chapters top to bottom, each in a fresh kernel, and store exactly what they print.
+
+    python scripts/execute_notebooks.py                      # every chapter
+    python scripts/execute_notebooks.py chapters/03_*.ipynb  # some
+    python scripts/execute_notebooks.py --jobs 2             # two kernels at a time
+
+This is what ``make execute`` runs. The stored outputs are what ``make test`` (pytest --nbval)
+later compares against, and what the site shows. A chapter that writes to stderr is refused:
+such lines come from the machine (TensorFlow's start-up notices), not from the chapter, and
+would fail nbval on the next machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+TIMEOUT_SECONDS = 600
+
+
+def chapter_paths(selected: list[str] | None = None) -> list[Path]:
+    """The notebooks to run: the given paths, or every ``chapters/*.ipynb`` in order."""
+    if selected:
+        paths = [Path(p).resolve() for p in selected]
+        missing = [str(p) for p in paths if not p.is_file() or p.suffix != ".ipynb"]
+        if missing:
+            raise SystemExit(f"not a notebook file: {', '.join(missing)}")
+        return paths
+    return sorted(CHAPTERS.glob("*.ipynb"))
+
+
+def kernel_environment() -> None:
+    """Make the ``python3`` kernel this interpreter, and keep TensorFlow quiet in it."""
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+
+def stderr_cells(nb: nbformat.NotebookNode) -> list[int]:
+    """Indices (1-based, code cells only) of cells that stored a stderr stream."""
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    return [
+        i
+        for i, cell in enumerate(code_cells, start=1)
+        if any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in cell.outputs)
+    ]
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive writes to the same stream, as a reader would see them.
+
+    How many chunks a cell's prints arrive in depends on timing; nbval merges them before
+    comparing, and the stored notebook should not depend on timing either.
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
+def execute(path: Path) -> float:
+    """Execute one notebook in place; return the seconds it took (kernel start included)."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+    started = time.perf_counter()
+    client = NotebookClient(
+        nb,
+        timeout=TIMEOUT_SECONDS,
+        kernel_name="python3",
+        record_timing=False,  # timestamps would change every stored notebook on every run
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    seconds = time.perf_counter() - started
+    noisy = stderr_cells(nb)
+    if noisy:
+        raise RuntimeError(
+            f"{path.name}: code cell(s) {noisy} wrote to stderr; fix the chapter "
+            "(a warning, a log line) so that no machine-specific output is stored"
+        )
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: every chapter)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="kernels to run at once")
+    args = parser.parse_args(argv)
+    kernel_environment()
+    paths = chapter_paths(args.notebooks)
+    if not paths:
+        print("no notebooks to execute", file=sys.stderr)
+        return 1
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = {path: pool.submit(execute, path) for path in paths}
+        failed = False
+        for path, future in futures.items():
+            try:
+                print(f"{future.result():6.1f} s  {path.relative_to(ROOT)}", flush=True)
+            except Exception as error:  # report every failing chapter, not just the first
+                failed = True
+                print(f"FAILED    {path.relative_to(ROOT)}: {error}", file=sys.stderr, flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
