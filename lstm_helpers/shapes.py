@@ -9,6 +9,8 @@ The property tests compare it with what real Keras layers return.
 
 from __future__ import annotations
 
+import ast
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -146,16 +148,41 @@ def returned_arrays(
     return arrays
 
 
-def size_of(symbol: str, sizes: Mapping[str, int | None]) -> int | None:
-    """Evaluate one symbolic dimension such as ``"2*units"`` with concrete ``sizes``.
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 
-    ``None`` (an unknown batch or number of steps) stays ``None``.
+
+def evaluate(expression: str, sizes: Mapping[str, int | None]) -> int | None:
+    """Evaluate a symbolic size such as ``"2*units"`` or ``"4*units*(features+units+1)"``.
+
+    Only integers, names from ``sizes``, ``+``, ``-``, ``*`` and parentheses are allowed (the
+    site's shape explorer evaluates the same strings the same way). A name whose size is
+    ``None`` (an unknown batch or number of steps) makes the result ``None``.
+
+    Raises
+    ------
+    ValueError
+        For any other syntax, or a name missing from ``sizes``.
     """
-    factor, _, name = symbol.rpartition("*")
-    value = sizes[name]
-    if value is None:
-        return None
-    return int(factor or 1) * value
+
+    def walk(node: ast.AST) -> int | None:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id not in sizes:
+                raise ValueError(f"{expression!r} uses {node.id!r}; expected one of {sorted(sizes)}")
+            return sizes[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            left, right = walk(node.left), walk(node.right)
+            return None if left is None or right is None else _OPERATORS[type(node.op)](left, right)
+        raise ValueError(f"expected integers, names, +, - and * only, got {expression!r}")
+
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError as error:
+        raise ValueError(f"expected an arithmetic expression, got {expression!r}") from error
+    return walk(tree)
 
 
 @dataclass(frozen=True)
@@ -275,4 +302,4 @@ def expected_outputs(
         bidirectional=config.bidirectional,
         merge_mode=config.merge_mode,
     )
-    return [(a.name, tuple(size_of(s, sizes) for s in a.shape)) for a in arrays]
+    return [(a.name, tuple(evaluate(s, sizes) for s in a.shape)) for a in arrays]

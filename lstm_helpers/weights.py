@@ -1,0 +1,72 @@
+"""Keras's weight layout for recurrent layers: which columns belong to which gate."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_helpers._runtime import keras
+from lstm_helpers.shapes import layer_config
+
+GATE_ORDER: dict[str, tuple[str, ...]] = {
+    "LSTM": ("i", "f", "c", "o"),  # input, forget, candidate cell, output
+    "GRU": ("z", "r", "h"),  # update, reset, candidate hidden state
+    "SimpleRNN": ("h",),
+}
+"""The order in which Keras stacks each layer's gates along the last weight axis."""
+
+
+def split_gates(weights: object, kind: str = "LSTM") -> dict[str, np.ndarray]:
+    """Split a kernel, recurrent kernel or bias into its gates, in Keras's order.
+
+    Parameters
+    ----------
+    weights : array-like, shape (..., gates * units)
+        ``kernel`` ``(features, 4*units)``, ``recurrent_kernel`` ``(units, 4*units)`` or
+        ``bias`` ``(4*units,)`` for an LSTM; ``3*units`` for a GRU (whose bias is
+        ``(2, 3*units)`` with ``reset_after=True``).
+    kind : {"LSTM", "GRU", "SimpleRNN"}
+
+    Returns
+    -------
+    dict of str to ndarray
+        Gate name to its slice, each shape ``(..., units)``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind``, or a last axis that does not split into equal gates.
+    """
+    if kind not in GATE_ORDER:
+        raise ValueError(f"kind must be one of {tuple(GATE_ORDER)}, got {kind!r}")
+    array = np.asarray(keras.ops.convert_to_numpy(weights))
+    gates = GATE_ORDER[kind]
+    if array.ndim == 0 or array.shape[-1] % len(gates):
+        raise ValueError(
+            f"expected a last axis of {len(gates)}*units for {kind} (gates {', '.join(gates)}), "
+            f"got shape {array.shape}"
+        )
+    return dict(zip(gates, np.split(array, len(gates), axis=-1)))
+
+
+def recurrent_weights(layer: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(kernel, recurrent_kernel, bias)`` of a built LSTM, GRU or SimpleRNN, as NumPy arrays.
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` is not a bare LSTM, GRU or SimpleRNN.
+    ValueError
+        If the layer has not been built yet (call it on data first), or has no bias.
+    """
+    config = layer_config(layer)
+    if config.bidirectional:
+        raise TypeError("expected a bare LSTM, GRU or SimpleRNN; pass layer.forward_layer "
+                        "or layer.backward_layer of a Bidirectional")
+    if not layer.built:
+        raise ValueError(f"{type(layer).__name__} is not built yet: call it on an input first")
+    cell = layer.cell
+    if not cell.use_bias:
+        raise ValueError(f"{type(layer).__name__} was made with use_bias=False; expected a bias")
+    return tuple(
+        keras.ops.convert_to_numpy(w) for w in (cell.kernel, cell.recurrent_kernel, cell.bias)
+    )  # type: ignore[return-value]
