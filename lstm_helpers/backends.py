@@ -1,0 +1,3 @@
+"""(being written) backends."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""(being written) cheatsheet."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""(being written) data."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""(being written) errors."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""(being written) overview."""
+
+__all__: list[str] = []

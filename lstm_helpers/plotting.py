@@ -1,0 +1,3 @@
+"""(being written) plotting."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""(being written) reference."""
+
+__all__: list[str] = []

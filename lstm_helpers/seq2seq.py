@@ -1,0 +1,3 @@
+"""(being written) seq2seq."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""(being written) torch_port."""
+
+__all__: list[str] = []
