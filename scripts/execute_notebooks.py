@@ -76,8 +76,11 @@ def coalesce_streams(outputs: list) -> list:
     return merged
 
 
-def execute(path: Path) -> float:
-    """Execute one notebook in place; return the seconds it took (kernel start included)."""
+def run(path: Path) -> tuple[nbformat.NotebookNode, float]:
+    """Execute a notebook from scratch in a fresh kernel, without saving it.
+
+    Returns the executed notebook and the seconds it took, kernel start included.
+    """
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -93,7 +96,12 @@ def execute(path: Path) -> float:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
-    seconds = time.perf_counter() - started
+    return nb, time.perf_counter() - started
+
+
+def execute(path: Path) -> float:
+    """Execute one notebook and store its outputs in place; return the seconds it took."""
+    nb, seconds = run(path)
     noisy = stderr_cells(nb)
     if noisy:
         raise RuntimeError(
