@@ -1,0 +1,120 @@
+"""Keras LSTM weights ported into torch.nn.LSTM give the same numbers (skipped without torch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_helpers import recurrent_weights
+from lstm_helpers._runtime import keras
+from lstm_helpers.reference import lstm_forward
+from lstm_helpers.torch_port import to_torch_lstm, torch_lstm_weights
+
+TOLERANCE = 1e-5
+
+
+def as_numpy(returned):
+    return [keras.ops.convert_to_numpy(t) for t in returned]
+
+
+def sample(shape, seed=0):
+    return np.random.default_rng(seed).normal(size=shape).astype("float32")
+
+
+def test_weights_are_transposed_and_the_second_bias_is_zero():
+    layer = keras.layers.LSTM(4)
+    layer(sample((2, 3, 5)))
+    kernel, recurrent_kernel, bias = recurrent_weights(layer)
+    weights = torch_lstm_weights(layer)
+    assert list(weights) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+    np.testing.assert_array_equal(weights["weight_ih_l0"], kernel.T)
+    np.testing.assert_array_equal(weights["weight_hh_l0"], recurrent_kernel.T)
+    np.testing.assert_array_equal(weights["bias_ih_l0"], bias)
+    assert weights["weight_ih_l0"].shape == (16, 5)
+    assert not weights["bias_hh_l0"].any()
+
+
+def test_bidirectional_weights_come_from_both_halves():
+    layer = keras.layers.Bidirectional(keras.layers.LSTM(3))
+    layer(sample((2, 4, 2)))
+    weights = torch_lstm_weights(layer)
+    assert sorted(weights) == sorted(
+        f"{kind}_l0{suffix}"
+        for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        for suffix in ("", "_reverse")
+    )
+    backward_kernel = recurrent_weights(layer.backward_layer)[0]
+    np.testing.assert_array_equal(weights["weight_ih_l0_reverse"], backward_kernel.T)
+
+
+@pytest.mark.parametrize("timesteps", [1, 7])
+def test_ported_lstm_returns_what_keras_returns(timesteps):
+    torch = pytest.importorskip("torch")
+    x = sample((3, timesteps, 5), seed=timesteps)
+    layer = keras.layers.LSTM(4, return_sequences=True, return_state=True)
+    sequences, h, c = as_numpy(layer(x))
+    with torch.no_grad():
+        output, (h_n, c_n) = to_torch_lstm(layer)(torch.from_numpy(x))
+    assert tuple(output.shape) == (3, timesteps, 4)
+    assert tuple(h_n.shape) == tuple(c_n.shape) == (1, 3, 4)
+    assert np.abs(output.numpy() - sequences).max() < TOLERANCE
+    assert np.abs(h_n[0].numpy() - h).max() < TOLERANCE
+    assert np.abs(c_n[0].numpy() - c).max() < TOLERANCE
+    # and the NumPy reference agrees with both
+    assert np.abs(lstm_forward(x, *recurrent_weights(layer))[0] - output.numpy()).max() < TOLERANCE
+
+
+def test_ported_lstm_with_time_major_input():
+    torch = pytest.importorskip("torch")
+    x = sample((2, 6, 3))
+    layer = keras.layers.LSTM(5)
+    last = as_numpy([layer(x)])[0]
+    with torch.no_grad():
+        output, _ = to_torch_lstm(layer, batch_first=False)(torch.from_numpy(x.transpose(1, 0, 2)))
+    assert tuple(output.shape) == (6, 2, 5)
+    assert np.abs(output[-1].numpy() - last).max() < TOLERANCE
+
+
+def test_ported_bidirectional_lstm_puts_forward_then_backward():
+    torch = pytest.importorskip("torch")
+    x = sample((2, 6, 3), seed=1)
+    layer = keras.layers.Bidirectional(
+        keras.layers.LSTM(4, return_sequences=True, return_state=True)
+    )
+    sequences, forward_h, forward_c, backward_h, backward_c = as_numpy(layer(x))
+    with torch.no_grad():
+        output, (h_n, c_n) = to_torch_lstm(layer)(torch.from_numpy(x))
+    assert tuple(output.shape) == (2, 6, 8)
+    assert tuple(h_n.shape) == (2, 2, 4)
+    assert np.abs(output.numpy() - sequences).max() < TOLERANCE
+    for torch_state, keras_state in (
+        (h_n[0], forward_h), (h_n[1], backward_h), (c_n[0], forward_c), (c_n[1], backward_c)
+    ):
+        assert np.abs(torch_state.numpy() - keras_state).max() < TOLERANCE
+
+
+@pytest.mark.parametrize(
+    ("make_layer", "error", "expected"),
+    [
+        (lambda: keras.layers.GRU(3), TypeError, "expected a keras.layers.LSTM"),
+        (lambda: keras.layers.SimpleRNN(3), TypeError, "expected a keras.layers.LSTM"),
+        (lambda: keras.layers.LSTM(3, activation="relu"), ValueError, "activation='tanh'"),
+        (lambda: keras.layers.LSTM(3, go_backwards=True), ValueError, "go_backwards=False"),
+        (lambda: keras.layers.LSTM(3, use_bias=False), ValueError, "expected a bias"),
+    ],
+)
+def test_layers_nn_lstm_cannot_match_are_refused(make_layer, error, expected):
+    layer = make_layer()
+    layer(np.zeros((1, 2, 2), "float32"))
+    with pytest.raises(error, match=expected):
+        torch_lstm_weights(layer)
+
+
+def test_a_layer_that_is_not_recurrent_is_refused():
+    with pytest.raises(TypeError, match="expected a keras.layers.LSTM, GRU or SimpleRNN"):
+        torch_lstm_weights(keras.layers.Dense(3))
+
+
+def test_an_unbuilt_layer_is_refused():
+    with pytest.raises(ValueError, match="not built yet"):
+        torch_lstm_weights(keras.layers.LSTM(3))
