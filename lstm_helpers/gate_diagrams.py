@@ -1,0 +1,147 @@
+"""Pictures of a recurrent layer's weight matrices, cut into gates, as Keras or PyTorch store them.
+
+The picture is drawn from the layer's real weight shapes (via
+:func:`lstm_helpers.recurrent_weights`) and its gate labels from
+:data:`lstm_helpers.GATE_ORDER`, so it cannot disagree with :func:`lstm_helpers.split_gates`.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from lstm_helpers.shapes import layer_config
+from lstm_helpers.weights import GATE_ORDER, recurrent_weights
+
+__all__ = ["GATE_COLORS", "draw_gate_layout"]
+
+GATE_COLORS: dict[str, str] = {
+    "i": "#56B4E9",  # sky blue
+    "f": "#E69F00",  # orange
+    "c": "#009E73",  # green (PyTorch calls the candidate g)
+    "o": "#CC79A7",  # purple
+    "z": "#56B4E9",
+    "r": "#E69F00",
+    "h": "#009E73",
+}
+"""One colour per gate (Okabe-Ito, readable with colour-blindness), shared by both layouts."""
+
+_CELL = 0.09  # inches per weight row/column, before clamping
+_MIN_SIDE = 0.28  # a 1-row bias must still be visible
+
+
+def _side(count: int) -> float:
+    return max(_MIN_SIDE, min(count * _CELL, 4.0))
+
+
+def _matrix(ax, left: float, top: float, rows: int, cols: int, gates: tuple[str, ...],
+            *, along: str, torch_names: bool = False, zeros: bool = False) -> tuple[float, float]:
+    """Draw a ``rows x cols`` matrix whose gates are split ``along`` "columns" or "rows".
+
+    Returns the drawn (width, height).
+    """
+    width, height = _side(cols), _side(rows)
+    blocks = len(gates)
+    for k, gate in enumerate(gates):
+        label = "g" if torch_names and gate == "c" else gate
+        if along == "columns":
+            x, y, w, h = left + k * width / blocks, top - height, width / blocks, height
+        else:
+            x, y, w, h = left, top - (k + 1) * height / blocks, width, height / blocks
+        ax.add_patch(Rectangle(
+            (x, y), w, h, facecolor="#DDDDDD" if zeros else GATE_COLORS[gate],
+            edgecolor="black", linewidth=0.8,
+        ))
+        ax.text(x + w / 2, y + h / 2, "0" if zeros else label, ha="center", va="center",
+                fontsize=9 if min(w, h) < 0.3 else 11, weight="bold")
+    return width, height
+
+
+def draw_gate_layout(layer: object, layout: str = "keras") -> Figure:
+    """Draw a built layer's kernel, recurrent kernel and bias, each cut into its gates.
+
+    ``layout="keras"`` shows them as Keras stores them: gates side by side along the last
+    axis, ``kernel`` ``(features, gates*units)``. ``layout="torch"`` (LSTM only) shows the same
+    numbers as ``torch.nn.LSTM`` stores them (see :func:`lstm_helpers.torch_lstm_weights`):
+    transposed, gates stacked along the first axis, ``weight_ih_l0`` ``(4*units, features)``,
+    and a second bias ``bias_hh_l0`` of zeros.
+
+    Parameters
+    ----------
+    layer : keras.layers.LSTM, GRU or SimpleRNN
+        Built (called on data once), with a bias; a bare layer, not a ``Bidirectional``.
+    layout : {"keras", "torch"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` is not a bare recurrent layer.
+    ValueError
+        If it is not built or has no bias, for an unknown ``layout``, or for
+        ``layout="torch"`` with a layer other than an LSTM.
+    """
+    if layout not in ("keras", "torch"):
+        raise ValueError(f"layout must be 'keras' or 'torch', got {layout!r}")
+    config = layer_config(layer)
+    kernel, recurrent_kernel, bias = recurrent_weights(layer)
+    if layout == "torch" and config.kind != "LSTM":
+        raise ValueError(f"layout='torch' is drawn for an LSTM only, got a {config.kind}")
+    gates = GATE_ORDER[config.kind]
+    features, width = kernel.shape
+    units = recurrent_kernel.shape[0]
+
+    if layout == "keras":
+        bias_rows = 1 if bias.ndim == 1 else bias.shape[0]
+        pieces = [
+            (f"kernel\n{kernel.shape}", features, width),
+            (f"recurrent_kernel\n{recurrent_kernel.shape}", units, width),
+            (f"bias\n{bias.shape}", bias_rows, width),
+        ]
+        widest = _side(width)
+        total_height = sum(_side(rows) for _, rows, _ in pieces) + 0.45 * len(pieces)
+        fig_w, fig_h = widest + 2.6, total_height + 0.9
+        fig = Figure(figsize=(fig_w, fig_h), dpi=90)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, fig_w)
+        ax.set_ylim(0, fig_h)
+        ax.axis("off")
+        ax.text(fig_w / 2, fig_h - 0.3,
+                f"{config.kind}: gates {', '.join(gates)} side by side, {units} columns each",
+                ha="center", va="center", fontsize=10)
+        top = fig_h - 0.7
+        for name, rows, cols in pieces:
+            _, height = _matrix(ax, 2.3, top, rows, cols, gates, along="columns")
+            ax.text(2.15, top - height / 2, name, ha="right", va="center", fontsize=9,
+                    family="monospace")
+            top -= height + 0.45
+        return fig
+
+    pieces = [
+        (f"weight_ih_l0\n({width}, {features})\n= kernel.T", width, features, False),
+        (f"weight_hh_l0\n({width}, {units})\n= recurrent_kernel.T", width, units, False),
+        (f"bias_ih_l0\n({width},)\n= bias", width, 1, False),
+        (f"bias_hh_l0\n({width},)\n= zeros", width, 1, True),
+    ]
+    gap = 1.6
+    total_width = sum(_side(cols) for _, _, cols, _ in pieces) + gap * len(pieces)
+    tallest = _side(width)
+    fig_w, fig_h = total_width + 0.4, tallest + 1.7
+    fig = Figure(figsize=(fig_w, fig_h), dpi=90)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, fig_w)
+    ax.set_ylim(0, fig_h)
+    ax.axis("off")
+    ax.text(fig_w / 2, fig_h - 0.3, "torch.nn.LSTM: transposed, gates i, f, g, o stacked "
+            f"top to bottom, {units} rows each", ha="center", va="center", fontsize=10)
+    left, top = 0.9, fig_h - 0.7
+    for name, rows, cols, zeros in pieces:
+        w, h = _matrix(ax, left, top, rows, cols, gates, along="rows", torch_names=True,
+                       zeros=zeros)
+        ax.text(left + w / 2, top - h - 0.1, name, ha="center", va="top", fontsize=9,
+                family="monospace")
+        left += w + gap
+    return fig

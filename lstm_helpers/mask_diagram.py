@@ -1,0 +1,121 @@
+"""A picture of what a masked recurrent layer does at padding steps.
+
+The labels follow the rule that :func:`lstm_helpers.lstm_forward` implements (and the tests
+hold to Keras): at a masked step the state passes through unchanged and the output repeats the
+previous output, which is zeros before the first real step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+__all__ = ["masked_output_labels", "draw_masking"]
+
+_REAL = "#0072B2"  # blue: a freshly computed output
+_REPEATED = "#A6CEE3"  # pale blue: an output copied from the step before
+_PAD = "#EEEEEE"  # grey: a padding input
+_STEP = 1.15
+
+
+def masked_output_labels(mask_row: Sequence[bool]) -> list[str]:
+    """The output at each step of one masked sequence, as ``"h1"``, ``"h2"``, ... or ``"0"``.
+
+    ``hk`` is the hidden state after the k-th *real* step; a masked step shows whatever the
+    step before it showed.
+
+    Examples
+    --------
+    >>> masked_output_labels([True, True, False, False])
+    ['h1', 'h2', 'h2', 'h2']
+    >>> masked_output_labels([False, True, True])
+    ['0', 'h1', 'h2']
+    """
+    labels, previous, real = [], "0", 0
+    for keep in mask_row:
+        if keep:
+            real += 1
+            previous = f"h{real}"
+        labels.append(previous)
+    return labels
+
+
+def _box(ax, x, y, text, face, *, dashed=False):
+    ax.add_patch(FancyBboxPatch(
+        (x - 0.42, y - 0.27), 0.84, 0.54, boxstyle="round,pad=0.03", facecolor=face,
+        edgecolor="#888888" if dashed else "black", linestyle="--" if dashed else "-",
+        linewidth=1.0,
+    ))
+    ax.text(x, y, text, ha="center", va="center", fontsize=10,
+            color="white" if face == _REAL else "black")
+
+
+def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
+    """Draw padded sequences: which inputs are real, and what the layer outputs at each step.
+
+    Each sequence gets two rows: its inputs (white ``x``: real data; grey ``0``: padding)
+    and its outputs (dark blue: computed at that step; pale blue: repeated from the step before,
+    because the step is masked). The final state, on the right, is the last real step's.
+
+    Parameters
+    ----------
+    mask : array-like of bool, shape (sequences, timesteps)
+        1 to 4 sequences of 2 to 12 steps; ``True`` marks a real step.
+    labels : sequence of str, optional
+        A title for each sequence, e.g. ``["post-padding", "pre-padding"]``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``mask`` is not 2-D of that size, or ``labels`` has the wrong length.
+    TypeError
+        If ``mask`` is not boolean.
+    """
+    mask = np.asarray(mask)
+    if mask.ndim != 2 or not (1 <= mask.shape[0] <= 4 and 2 <= mask.shape[1] <= 12):
+        raise ValueError(
+            "expected mask of shape (sequences, timesteps) with 1 to 4 sequences of 2 to 12 "
+            f"steps, got shape {mask.shape}"
+        )
+    if mask.dtype != bool:
+        raise TypeError(f"expected a boolean mask, got dtype {mask.dtype}")
+    if labels is not None and len(labels) != mask.shape[0]:
+        raise ValueError(f"expected {mask.shape[0]} labels, one per sequence, got {len(labels)}")
+
+    rows, steps = mask.shape
+    fig_w = _STEP * steps + 2.6
+    band = 2.1
+    fig_h = band * rows + 0.3
+    fig = Figure(figsize=(fig_w, fig_h), dpi=90)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, fig_w)
+    ax.set_ylim(0, fig_h)
+    ax.axis("off")
+    for r, mask_row in enumerate(mask):
+        top = fig_h - 0.2 - band * r
+        if labels is not None:
+            ax.text(0.2, top - 0.15, labels[r], ha="left", va="center", fontsize=10,
+                    weight="bold")
+        x_y, out_y = top - 1.55, top - 0.7
+        outputs = masked_output_labels(mask_row)
+        for t, (keep, out) in enumerate(zip(mask_row, outputs)):
+            x = 0.8 + _STEP * t
+            if keep:  # numbered like the outputs: the k-th real input gives hk
+                _box(ax, x, x_y, f"$x_{{{out[1:]}}}$", "white")
+            else:
+                _box(ax, x, x_y, "0", _PAD, dashed=True)
+            ax.add_patch(FancyArrowPatch((x, x_y + 0.3), (x, out_y - 0.3), arrowstyle="-|>",
+                                         mutation_scale=10, linewidth=1.0,
+                                         color="black" if keep else "#AAAAAA"))
+            _box(ax, x, out_y, out, _REAL if keep else _REPEATED, dashed=not keep)
+        last_x = 0.8 + _STEP * (steps - 1)
+        ax.text(last_x + 0.65, out_y, f"final state = {outputs[-1]}", ha="left",
+                va="center", fontsize=10)
+    return fig
