@@ -1,0 +1,53 @@
+"""lstm_helpers.state_diagram: the stateful-calls picture shows what chapter 12 checks."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.figure import Figure
+
+from lstm_helpers.state_diagram import draw_stateful_calls
+
+
+def texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=12)
+@given(calls=st.integers(2, 4), steps=st.integers(1, 4))
+def test_one_kept_state_per_call_and_zeros_where_calls_start_fresh(calls, steps):
+    fig = draw_stateful_calls(calls, steps)
+    labels = texts(fig)
+    # stateful row: calls - 1 state boxes between calls, one after the last call
+    assert labels.count("layer.\nstates") == calls
+    # the stateful row starts from zeros once; the default row at every call
+    assert labels.count("zeros") == 1 + calls
+    assert labels.count("LSTM") == 2 * calls * steps
+    last = calls * steps
+    expected_last = f"call {calls}: steps {last - steps + 1}–{last}" if steps > 1 else f"call {calls}: step {last}"
+    assert labels.count(expected_last) == 2
+
+
+def test_is_not_registered_with_pyplot():
+    before = plt.get_fignums()
+    fig = draw_stateful_calls()
+    assert isinstance(fig, Figure)
+    assert plt.get_fignums() == before
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"calls": 1}, ValueError, "calls must be between 2 and 4"),
+        ({"calls": 5}, ValueError, "calls must be between 2 and 4"),
+        ({"steps_per_call": 0}, ValueError, "steps_per_call must be between 1 and 4"),
+        ({"calls": 2.0}, TypeError, "calls must be an int"),
+        ({"steps_per_call": True}, TypeError, "steps_per_call must be an int"),
+        ({"calls": "3"}, TypeError, "calls must be an int"),
+    ],
+)
+def test_rejects_bad_sizes(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        draw_stateful_calls(**kwargs)
