@@ -89,11 +89,6 @@ class CheatSheetRow:
         )
         return describe_call(config)
 
-    @property
-    def wrapper(self) -> str:
-        """``"bare"``, or ``"Bidirectional, merge_mode=<mode>"``."""
-        return f"Bidirectional, merge_mode={self.merge_mode!r}" if self.bidirectional else "bare"
-
     def build(self, units: int, **options: object) -> object:
         """A fresh Keras layer with this configuration and ``units`` units.
 
@@ -152,25 +147,32 @@ def _symbolic(shape: Sequence[str]) -> str:
 
 
 class CheatSheet:
-    """The cheat-sheet table: plain text, and HTML in a notebook or on the site."""
+    """The cheat-sheet table: plain text, and HTML in a notebook or on the site.
+
+    One row per configuration: the layer (``Bidirectional(GRU)`` when wrapped), the
+    ``merge_mode`` (empty for a bare layer), the two flags, how many arrays come back, and each
+    array's name and symbolic shape in Keras's order. Parameter counts depend only on the
+    layer and the wrapper, so they are not repeated on every row.
+    """
+
+    _HEADER = ["layer", "merge_mode", "return_sequences", "return_state", "n", "what comes back"]
 
     def __init__(self, rows: Sequence[CheatSheetRow]) -> None:
         self.rows = list(rows)
 
+    @staticmethod
+    def _layer(row: CheatSheetRow) -> str:
+        return f"Bidirectional({row.kind})" if row.bidirectional else row.kind
+
     def _cells(self, row: CheatSheetRow) -> list[str]:
-        returned = "; ".join(f"{a.name} {_symbolic(a.shape)}" for a in row.arrays)
         return [
-            row.kind,
-            row.wrapper,
+            self._layer(row),
+            repr(row.merge_mode) if row.bidirectional else "",
             str(row.return_sequences),
             str(row.return_state),
             str(len(row.arrays)),
-            returned,
-            row.parameters,
+            "; ".join(f"{a.name} {_symbolic(a.shape)}" for a in row.arrays),
         ]
-
-    _HEADER = ["layer", "wrapper", "return_sequences", "return_state", "n", "what comes back",
-               "parameters"]
 
     def __repr__(self) -> str:
         table = [self._HEADER] + [self._cells(row) for row in self.rows]
@@ -179,21 +181,23 @@ class CheatSheet:
         return f"{len(self.rows)} combinations\n" + "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self._HEADER)
+        # <wbr> lets the long flag names break at the underscore in a narrow column.
+        head = "".join(f"<th>{html.escape(h).replace('_', '_<wbr>')}</th>" for h in self._HEADER)
         body = []
         for row in self.rows:
+            layer, merge_mode, sequences, state, count, _ = self._cells(row)
             returned = "<br>".join(
-                f"<code>{html.escape(a.name)}</code> <code>{html.escape(_symbolic(a.shape))}</code>"
+                f'<span class="returned"><code>{html.escape(a.name)}</code> '
+                f"<code>{html.escape(_symbolic(a.shape))}</code></span>"
                 for a in row.arrays
             )
             cells = [
-                f"<td><code>{row.kind}</code></td>",
-                f"<td>{html.escape(row.wrapper)}</td>",
-                f"<td><code>{row.return_sequences}</code></td>",
-                f"<td><code>{row.return_state}</code></td>",
-                f"<td>{len(row.arrays)}</td>",
+                f"<td><code>{html.escape(layer).replace('(', '(<wbr>')}</code></td>",
+                f"<td><code>{html.escape(merge_mode)}</code></td>" if merge_mode else "<td></td>",
+                f"<td><code>{sequences}</code></td>",
+                f"<td><code>{state}</code></td>",
+                f"<td>{count}</td>",
                 f"<td>{returned}</td>",
-                f"<td><code>{html.escape(row.parameters)}</code></td>",
             ]
             body.append("<tr>" + "".join(cells) + "</tr>")
         return (

@@ -35,54 +35,87 @@ OVERVIEW_PANELS: tuple[LayerConfig, ...] = tuple(
 """The six layers drawn, left to right and top to bottom: the four flag settings of an LSTM,
 then a GRU with ``return_state`` (one state, not two) and a bidirectional LSTM with it."""
 
-_CELL = 0.15  # inches per unit of width (and per batch row) in a drawn array
+_CELL = 0.16  # inches per unit of width (and per batch row) in a drawn array
+_SHEET_SHIFT = 0.07  # each time step drawn as a sheet behind the previous one
 _DRAWN_SIZES = {"batch": 3, "timesteps": 4, "units": 4}  # only to give blocks their proportions
-_PANEL_W, _PANEL_H = 6.6, 2.1
-_CHAR_W = 0.068  # inches per character of 8 pt monospace, to keep labels from overlapping
-_GAP = 0.12
+_PANEL_H = 2.25
+_MARGIN = 0.22  # inside a panel, left and right
+_GAP = 0.24  # between two arrays' slots
+_COLUMNS = 2
+_CALL_PT, _NAME_PT, _SHAPE_PT = 10, 10, 9
 
 
-def _draw_array(ax, x: float, y: float, array: ReturnedArray, color: str) -> float:
-    """Draw one returned array in a slot starting at x, block bottom at y; return the slot width."""
-    shape_label = "(" + ", ".join(array.shape) + ")"
-    rows = evaluate(array.shape[0], _DRAWN_SIZES)
-    cols = evaluate(array.shape[-1], _DRAWN_SIZES)
-    depth = evaluate(array.shape[1], _DRAWN_SIZES) if len(array.shape) == 3 else 1
-    shift = 0.07  # each time step drawn as a sheet behind the previous one
-    width = cols * _CELL + (depth - 1) * shift
-    slot = max(width, len(shape_label) * _CHAR_W)
-    x = x + (slot - width) / 2
-    for sheet in reversed(range(depth)):
-        x0, y0 = x + sheet * shift, y + sheet * shift
-        for r in range(rows):
-            for c in range(cols):
-                ax.add_patch(Rectangle((x0 + c * _CELL, y0 + r * _CELL), _CELL, _CELL,
-                                       facecolor=color, edgecolor="white", linewidth=0.8))
-    centre = x + width / 2
-    ax.text(centre, y - 0.1, array.name, ha="center", va="top", fontsize=9,
-            family="monospace", weight="bold")
-    ax.text(centre, y - 0.32, shape_label, ha="center", va="top", fontsize=8, family="monospace")
-    return slot
+def _text_width(text: str, points: float) -> float:
+    """Inches taken by ``text`` in DejaVu Sans Mono (advance 0.602 em) at ``points``."""
+    return len(text) * points / 72 * 0.602
 
 
-def _draw_panel(ax, left: float, top: float, config: LayerConfig) -> None:
-    arrays = returned_arrays(
+def _arrays(config: LayerConfig) -> list[ReturnedArray]:
+    return returned_arrays(
         config.kind,
         return_sequences=config.return_sequences,
         return_state=config.return_state,
         bidirectional=config.bidirectional,
         merge_mode=config.merge_mode,
     )
-    ax.add_patch(Rectangle((left + 0.05, top - _PANEL_H + 0.05), _PANEL_W - 0.1, _PANEL_H - 0.1,
-                           facecolor="#F7F7F7", edgecolor="#CCCCCC", linewidth=0.8))
-    ax.text(left + 0.2, top - 0.25, describe_call(config), ha="left", va="center", fontsize=9,
+
+
+def _block(array: ReturnedArray) -> tuple[int, int, int]:
+    """Rows, columns and sheets of the block that stands for ``array``."""
+    rows = evaluate(array.shape[0], _DRAWN_SIZES)
+    cols = evaluate(array.shape[-1], _DRAWN_SIZES)
+    sheets = evaluate(array.shape[1], _DRAWN_SIZES) if len(array.shape) == 3 else 1
+    return rows, cols, sheets
+
+
+def _shape_label(array: ReturnedArray) -> str:
+    return "(" + ", ".join(array.shape) + ")"
+
+
+def _slot_width(array: ReturnedArray) -> float:
+    _, cols, sheets = _block(array)
+    block = cols * _CELL + (sheets - 1) * _SHEET_SHIFT
+    return max(block, _text_width(_shape_label(array), _SHAPE_PT), _text_width(array.name, _NAME_PT))
+
+
+def _natural_width(config: LayerConfig) -> float:
+    """The narrowest panel that fits the call's text and every array's slot."""
+    slots = [_slot_width(a) for a in _arrays(config)]
+    content = max(_text_width(describe_call(config), _CALL_PT), sum(slots) + _GAP * (len(slots) - 1))
+    return content + 2 * _MARGIN
+
+
+def _draw_array(ax, x: float, y: float, array: ReturnedArray, color: str) -> None:
+    """Draw one returned array centred in its slot starting at x, block bottom at y."""
+    rows, cols, sheets = _block(array)
+    width = cols * _CELL + (sheets - 1) * _SHEET_SHIFT
+    x = x + (_slot_width(array) - width) / 2
+    for sheet in reversed(range(sheets)):
+        x0, y0 = x + sheet * _SHEET_SHIFT, y + sheet * _SHEET_SHIFT
+        for r in range(rows):
+            for c in range(cols):
+                ax.add_patch(Rectangle((x0 + c * _CELL, y0 + r * _CELL), _CELL, _CELL,
+                                       facecolor=color, edgecolor="white", linewidth=0.8))
+    centre = x + width / 2
+    ax.text(centre, y - 0.1, array.name, ha="center", va="top", fontsize=_NAME_PT,
+            family="monospace", weight="bold")
+    ax.text(centre, y - 0.36, _shape_label(array), ha="center", va="top", fontsize=_SHAPE_PT,
             family="monospace")
+
+
+def _draw_panel(ax, left: float, top: float, width: float, config: LayerConfig) -> None:
+    arrays = _arrays(config)
+    ax.add_patch(Rectangle((left + 0.05, top - _PANEL_H + 0.05), width - 0.1, _PANEL_H - 0.1,
+                           facecolor="#F7F7F7", edgecolor="#CCCCCC", linewidth=0.8))
+    ax.text(left + _MARGIN, top - 0.27, describe_call(config), ha="left", va="center",
+            fontsize=_CALL_PT, family="monospace")
     count = f"returns {len(arrays)} array" + ("s" if len(arrays) > 1 else "")
-    ax.text(left + 0.2, top - 0.5, count, ha="left", va="center", fontsize=9, color="#555555")
-    x, base = left + 0.2, top - _PANEL_H + 0.7
+    ax.text(left + _MARGIN, top - 0.55, count, ha="left", va="center", fontsize=10, color="#555555")
+    x, base = left + _MARGIN, top - _PANEL_H + 0.72
     for array in arrays:
         is_output = array.name.endswith("output")
-        x += _draw_array(ax, x, base, array, RETURNED if is_output else STATE) + _GAP
+        _draw_array(ax, x, base, array, RETURNED if is_output else STATE)
+        x += _slot_width(array) + _GAP
 
 
 def draw_overview() -> Figure:
@@ -91,31 +124,38 @@ def draw_overview() -> Figure:
     Blue blocks are outputs, vermilion blocks are final states. A block has one row per
     sequence in the batch and one column per unit (two per unit where ``concat`` doubles the
     width); an output with a time axis is drawn as a stack of sheets, one per step. Each
-    block is labelled with the array's name and symbolic shape.
+    block is labelled with the array's name and symbolic shape. Panels sit two to a row, each
+    row's panels widened in proportion to what they hold, so the figure is no wider than its
+    fullest row.
 
     Returns
     -------
     matplotlib.figure.Figure
         Not registered with pyplot.
     """
-    columns, rows = 2, (len(OVERVIEW_PANELS) + 1) // 2
-    title_h = 0.75
-    width, height = columns * _PANEL_W, rows * _PANEL_H + title_h
+    rows = [OVERVIEW_PANELS[i : i + _COLUMNS] for i in range(0, len(OVERVIEW_PANELS), _COLUMNS)]
+    natural = [[_natural_width(config) for config in row] for row in rows]
+    width = max(sum(row) for row in natural)
+    title_h = 0.8
+    height = len(rows) * _PANEL_H + title_h
     fig = Figure(figsize=(width, height), dpi=100)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.axis("off")
-    ax.text(width / 2, height - 0.25,
+    ax.text(width / 2, height - 0.27,
             "What a Keras recurrent layer returns (blue: output, vermilion: final states)",
-            ha="center", va="center", fontsize=12)
-    ax.text(width / 2, height - 0.55,
+            ha="center", va="center", fontsize=13)
+    ax.text(width / 2, height - 0.58,
             "One row of cells per sequence in the batch, one column per unit; "
             "stacked sheets are time steps.",
-            ha="center", va="center", fontsize=9, color="#555555")
-    for i, config in enumerate(OVERVIEW_PANELS):
-        row, col = divmod(i, columns)
-        _draw_panel(ax, col * _PANEL_W, height - title_h - row * _PANEL_H, config)
+            ha="center", va="center", fontsize=10, color="#555555")
+    for r, (configs, widths) in enumerate(zip(rows, natural)):
+        scale = width / sum(widths)
+        left, top = 0.0, height - title_h - r * _PANEL_H
+        for config, panel_width in zip(configs, widths):
+            _draw_panel(ax, left, top, panel_width * scale, config)
+            left += panel_width * scale
     return fig
 
 
