@@ -211,9 +211,9 @@ def _check_page(visit: Visit, page: str, base_url: str, notebook_pages: set[str]
     p = visit.page
     REPORT["pages"][page] = {"requests": visit.requests, "console": visit.console,
                              "failed": visit.failed, "blocked": visit.blocked}
-    assert visit.blocked == [], f"{page} requested addresses outside 127.0.0.1"
-    assert visit.console == [], f"{page}: browser console"
-    assert visit.failed == [], f"{page}: failed loads"
+    assert visit.blocked == [], f"{page} requested addresses outside 127.0.0.1: {visit.blocked}"
+    assert visit.console == [], f"{page}: browser console: {visit.console}"
+    assert visit.failed == [], f"{page}: failed loads: {visit.failed}"
     if page == "index.html":  # a redirect to the landing page
         assert urlsplit(p.url).path.endswith("/intro.html")
         return
