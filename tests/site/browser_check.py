@@ -152,10 +152,9 @@ def _write_report(request) -> None:
         f"configurations compared with Python, {REPORT['seconds']} s in the browser"
     )
     (OUTPUT / "report.json").write_text(json.dumps(REPORT, indent=1) + "\n")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter:
-        reporter.write_line("")
-        reporter.write_line(REPORT["summary"] + f" (report: {OUTPUT / 'report.json'})")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():  # print past pytest's output capture
+        print(f"\n{REPORT['summary']} (report: {OUTPUT / 'report.json'})")
 
 
 class Visit:
