@@ -282,7 +282,7 @@
       })
       .catch(function (error) {
         root.setAttribute("data-ready", "failed");
-        root.appendChild(element("p", { class: "se-problem", role: "alert",
+        root.replaceChildren(element("p", { class: "se-problem", role: "alert",
           text: "The shape explorer could not load its data (" + error.message + "); the table " +
             "below has every combination. (Opening the book from a file? Serve it instead: " +
             "python -m http.server -d _build/html)" }));
