@@ -16,13 +16,17 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test execute lab requirements clean
+.PHONY: help venv book test nbval test-backends site-test execute lab bench requirements clean
 
 help:
 	@echo "make book     build the static site into _build/html (the main job)"
 	@echo "make test     unit tests, pytest --nbval over every chapter, and a -W -n book build"
+	@echo "make nbval    only the nbval pass over every chapter (CI repeats it with oneDNN on)"
+	@echo "make test-backends  the nbval pass under Keras's JAX and PyTorch backends"
+	@echo "make site-test  build the site, then check every page in headless Chromium (offline)"
 	@echo "make execute  re-run every chapter in a fresh kernel and store its outputs"
 	@echo "make lab      open the chapters in JupyterLab"
+	@echo "make bench    time the floor, each chapter, make test and make book (bench/latest.md)"
 	@echo "make requirements  re-pin requirements.txt from requirements.in in a fresh venv"
 	@echo "make clean    remove _build (the venv stays)"
 
@@ -36,13 +40,26 @@ venv: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build .
-	@echo "Open _build/html/index.html in a browser."
+	@echo "Open _build/html/index.html, or serve it (the shape explorer needs this):"
+	@echo "  $(BIN)/python -m http.server -d _build/html"
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS) tests chapters; status=$$?; \
 	if [ $$status -eq 5 ]; then \
 	  echo "make test: pytest collected no tests. An empty run proves nothing, so this fails." >&2; \
 	fi; exit $$status
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) chapters
+
+test-backends: $(STAMP)
+	$(BIN)/python scripts/test_backends.py
+
+site-test: book
+	$(BIN)/python -m pytest tests/site/browser_check.py
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py --jobs $(WORKERS)

@@ -87,8 +87,8 @@ def site() -> Path:
     missing = [name for name in ("index.html", "_static/mathjax/tex-mml-chtml.js",
                                  "_static/shape-explorer.json") if not (SITE / name).is_file()]
     if missing:
-        pytest.fail(f"{SITE} lacks {missing}: run `make book` (jupyter-book build, then "
-                    "scripts/site_assets.py) first", pytrace=False)
+        pytest.fail(f"{SITE} lacks {missing}: run `make book` first (jupyter-book build; its "
+                    "_ext/site_assets.py extension writes the last two)", pytrace=False)
     return SITE
 
 

@@ -1,0 +1,70 @@
+"""Sphinx extension: what the built site serves itself, written by every `jupyter-book build`.
+
+* ``_static/mathjax/``: MathJax 3.2.2's ``tex-mml-chtml.js`` and the files it loads on demand
+  (fonts, TeX extensions, the accessibility menu), copied from the ``sphinx-mathjax-offline``
+  package on PyPI (byte-identical to the npm package's ``es5/`` build), so a page with equations
+  needs no CDN. ``mathjax_path`` in _config.yml points here.
+* ``_static/shape-explorer.json``: every row of the cheat sheet with symbolic shapes, from
+  :func:`lstm_helpers.cheatsheet.write_explorer_data`, read by ``_static/shape-explorer.js``.
+
+Both are written into the built site after a successful build, never into the source
+``_static/`` folder: Jupyter Book adds every ``.js`` file under the source ``_static/`` to every
+page (that would be MathJax's 100 files), and generated files do not belong in git. Doing it
+here, not in a script run afterwards, means any build (``make book``, the -W test build, the
+Pages workflow) is the complete site. Loaded through ``sphinx.local_extensions`` in _config.yml.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# The combined component _config.yml names, and what it loads later from its own folder.
+MATHJAX_KEEP = ["tex-mml-chtml.js", "input", "output/chtml", "output/chtml.js", "a11y", "ui",
+                "sre", "adaptors"]
+
+
+def mathjax_source() -> Path:
+    """The MathJax build shipped inside the ``sphinx-mathjax-offline`` wheel."""
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    if spec is None or spec.origin is None:
+        raise RuntimeError(
+            "sphinx-mathjax-offline is not installed; it is pinned in requirements.txt "
+            "(make book installs it)"
+        )
+    return Path(spec.origin).parent / "static" / "mathjax"
+
+
+def copy_mathjax(static: Path) -> int:
+    """Copy the MathJax files the site needs into ``static/mathjax``; return how many."""
+    source, target = mathjax_source(), static / "mathjax"
+    shutil.rmtree(target, ignore_errors=True)
+    for name in MATHJAX_KEEP:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+        else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / name, target / name)
+    return sum(1 for p in target.rglob("*") if p.is_file())
+
+
+def write_assets(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    files = copy_mathjax(static)
+    # Imported here, not at the top: lstm_helpers imports Keras, which only this step needs.
+    from lstm_helpers.cheatsheet import write_explorer_data
+
+    path = write_explorer_data(static / "shape-explorer.json")
+    logger.info(f"site assets: MathJax ({files} files) and {path.name} in {static}")
+
+
+def setup(app):
+    app.connect("build-finished", write_assets)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
