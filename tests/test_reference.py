@@ -148,7 +148,7 @@ def expected_keras_outputs_on_jax(sequences, mask, h0, go_backwards):
 
 
 # On JAX every new input shape compiles a new scan (about 1 s each), so fewer examples there.
-MAX_EXAMPLES = 20 if keras.backend.backend() == "jax" else 80
+MAX_EXAMPLES = 20 if keras.backend.backend() == "jax" else 60
 
 
 @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
