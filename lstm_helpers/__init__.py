@@ -13,6 +13,8 @@ from lstm_helpers.describe import Description, describe
 from lstm_helpers.diagrams import draw_returns
 from lstm_helpers.errors import *  # noqa: F403
 from lstm_helpers.exercises import check_answer
+from lstm_helpers.gate_diagrams import *  # noqa: F403
+from lstm_helpers.mask_diagram import *  # noqa: F403
 from lstm_helpers.overview import *  # noqa: F403
 from lstm_helpers.params import parameter_count, parameter_formula
 from lstm_helpers.plotting import *  # noqa: F403
