@@ -21,6 +21,7 @@ from lstm_helpers.plotting import *  # noqa: F403
 from lstm_helpers.reference import *  # noqa: F403
 from lstm_helpers.seq2seq import *  # noqa: F403
 from lstm_helpers.session import setup
+from lstm_helpers.state_diagram import *  # noqa: F403
 from lstm_helpers.shapes import (
     MERGE_MODES,
     RNN_KINDS,
