@@ -21,7 +21,6 @@ from lstm_helpers.plotting import *  # noqa: F403
 from lstm_helpers.reference import *  # noqa: F403
 from lstm_helpers.seq2seq import *  # noqa: F403
 from lstm_helpers.session import setup
-from lstm_helpers.state_diagram import *  # noqa: F403
 from lstm_helpers.shapes import (
     MERGE_MODES,
     RNN_KINDS,
@@ -31,5 +30,6 @@ from lstm_helpers.shapes import (
     layer_config,
     returned_arrays,
 )
+from lstm_helpers.state_diagram import *  # noqa: F403
 from lstm_helpers.torch_port import *  # noqa: F403
 from lstm_helpers.weights import GATE_ORDER, recurrent_weights, split_gates
