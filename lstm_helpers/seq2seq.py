@@ -233,7 +233,11 @@ def train_forecaster(
         )
 
     def validation_forecast() -> np.ndarray:
-        return np.asarray(model.predict(data.x_val, batch_size=len(data.x_val), verbose=0))
+        if keras.backend.backend() == "jax":
+            # A direct call would compile JAX's scan afresh each time; predict compiles it once.
+            return np.asarray(model.predict(data.x_val, batch_size=len(data.x_val), verbose=0))
+        # On TensorFlow, predict would trace a graph (about half a second) for two calls.
+        return np.asarray(keras.ops.convert_to_numpy(model(data.x_val, training=False)))
 
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
     initial_error = mean_squared_error(data.y_val, validation_forecast())
