@@ -24,7 +24,8 @@ The code is a function, or a string of code:
 
 A returned value is an array (a backend tensor is converted with
 ``keras.ops.convert_to_numpy``), a number, a string, or a list/tuple of arrays (it comes back
-as a list of arrays). ``inputs`` takes the same kinds of value.
+as a list of arrays). ``inputs`` takes the same kinds of value. What the code prints is not
+shown anywhere (a notebook stores no output it did not ask for); return it instead.
 """
 
 from __future__ import annotations
@@ -183,24 +184,14 @@ def run_on_backends(
         (work / "function.txt").write_text(function_name)
         np.savez(work / "inputs.npz", **encoded_inputs)
         children = {backend: _start_child(backend, work, seed) for backend in names}
-        deadline = time.monotonic() + timeout
-        failures: dict[str, BackendRunError] = {}
-        for backend, process in children.items():
-            try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                failures[backend] = BackendRunError(
-                    backend, f"the child did not finish within {timeout:g} s", _tail(work, backend)
-                )
-                continue
-            if process.returncode != 0:
-                failures[backend] = BackendRunError(
-                    backend,
-                    f"the code failed (child exit code {process.returncode})",
-                    _tail(work, backend),
-                )
+        try:
+            failures = _wait_for(children, work, timeout)
+        finally:
+            # Interrupted (Ctrl-C in the notebook): leave no child running behind.
+            for process in children.values():
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
         for backend in names:
             if backend in failures:
                 raise failures[backend]
@@ -277,6 +268,27 @@ def _start_child(backend: str, work: Path, seed: int | None) -> subprocess.Popen
             env=env,
             cwd=work,  # holds no .py file, so nothing in it can shadow a module
         )
+
+
+def _wait_for(children: dict[str, subprocess.Popen], work: Path, timeout: float) -> dict[str, BackendRunError]:
+    """Wait for every child (one deadline for all); return the failures by backend."""
+    deadline = time.monotonic() + timeout
+    failures: dict[str, BackendRunError] = {}
+    for backend, process in children.items():
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            failures[backend] = BackendRunError(
+                backend, f"the child did not finish within {timeout:g} s", _tail(work, backend)
+            )
+            continue
+        if process.returncode != 0:
+            failures[backend] = BackendRunError(
+                backend, f"the code failed (child exit code {process.returncode})", _tail(work, backend)
+            )
+    return failures
 
 
 def _tail(work: Path, backend: str) -> str:
