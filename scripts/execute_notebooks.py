@@ -156,15 +156,18 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print("no notebooks to execute", file=sys.stderr)
         return 1
+    def shown(path: Path) -> str:
+        return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = {path: pool.submit(execute, path) for path in paths}
         failed = False
         for path, future in futures.items():
             try:
-                print(f"{future.result():6.1f} s  {path.relative_to(ROOT)}", flush=True)
+                print(f"{future.result():6.1f} s  {shown(path)}", flush=True)
             except Exception as error:  # report every failing chapter, not just the first
                 failed = True
-                print(f"FAILED    {path.relative_to(ROOT)}: {error}", file=sys.stderr, flush=True)
+                print(f"FAILED    {shown(path)}: {error}", file=sys.stderr, flush=True)
     return 1 if failed else 0
 
 
