@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from lstm_helpers import backends
+from lstm_helpers._runtime import keras
 from lstm_helpers.backends import (
     BACKENDS,
     BackendNotInstalled,
@@ -54,20 +55,20 @@ def shapes_and_names(x, weights):
     }
 
 
-def test_every_installed_backend_runs_the_function_and_returns_numpy():
-    names = installed_backends()
-    assert "tensorflow" in names
+def test_a_child_runs_the_function_and_returns_numpy():
+    """One child on this process's backend; chapter 14 runs all three under nbval."""
+    name = keras.backend.backend()
     x = np.arange(2 * 5 * 4, dtype="float32").reshape(2, 5, 4) / 40
     weights = [np.eye(3, dtype="float32"), np.array([True, False])]
-    results = run_on_backends(shapes_and_names, names, inputs={"x": x, "weights": weights})
-    assert list(results) == names
-    for name, result in results.items():
-        assert str(result["backend"]) == name
-        assert [type(a) for a in result["outputs"]] == [np.ndarray] * 3
-        assert [a.shape for a in result["outputs"]] == [(2, 5, 3), (2, 3), (2, 3)]
-        assert int(result["count"]) == 2
-        assert [a.dtype for a in result["weights_back"]] == [np.float32, np.bool_]
-        assert all(np.array_equal(a, b) for a, b in zip(result["weights_back"], weights))
+    results = run_on_backends(shapes_and_names, [name], inputs={"x": x, "weights": weights})
+    assert list(results) == [name]
+    result = results[name]
+    assert str(result["backend"]) == name
+    assert [type(a) for a in result["outputs"]] == [np.ndarray] * 3
+    assert [a.shape for a in result["outputs"]] == [(2, 5, 3), (2, 3), (2, 3)]
+    assert int(result["count"]) == 2
+    assert [a.dtype for a in result["weights_back"]] == [np.float32, np.bool_]
+    assert all(np.array_equal(a, b) for a, b in zip(result["weights_back"], weights))
 
 
 def test_a_failing_child_raises_with_its_stderr_and_leaks_nothing(capfd):
