@@ -11,6 +11,7 @@ from lstm_helpers.cheatsheet import *  # noqa: F403
 from lstm_helpers.data import *  # noqa: F403
 from lstm_helpers.describe import Description, describe
 from lstm_helpers.diagrams import draw_returns
+from lstm_helpers.engines_diagram import *  # noqa: F403
 from lstm_helpers.errors import *  # noqa: F403
 from lstm_helpers.exercises import check_answer
 from lstm_helpers.gate_diagrams import *  # noqa: F403
