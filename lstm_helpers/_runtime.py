@@ -7,14 +7,15 @@ output that differs between machines and breaks nbval. So this module
 
 * sets ``TF_CPP_MIN_LOG_LEVEL=2`` and ``TF_ENABLE_ONEDNN_OPTS=0`` unless the caller already
   chose values (the CI determinism pass runs with ``TF_ENABLE_ONEDNN_OPTS=1`` on purpose), and
-* points file descriptor 2 at ``/dev/null`` while TensorFlow and Keras are imported, so the
-  absl line cannot reach the notebook either way. Python exceptions still propagate.
+* points file descriptor 2 at ``/dev/null`` while Keras (and with it TensorFlow, on the
+  TensorFlow backend) is imported, so the absl line cannot reach the notebook either way.
+  Python exceptions still propagate. :func:`lstm_helpers.setup` does the same around
+  ``keras.utils.set_random_seed``, which imports TensorFlow on the other backends.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -43,16 +44,11 @@ def native_stderr_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-def tensorflow_installed() -> bool:
-    """Whether TensorFlow can be imported (it can be, beside any Keras backend)."""
-    return importlib.util.find_spec("tensorflow") is not None
-
-
 with native_stderr_silenced():
-    # keras.utils.set_random_seed imports TensorFlow whenever it is installed, whatever the
-    # backend, so import it here under the silencer instead of later in a visible cell.
-    if tensorflow_installed():
-        import tensorflow  # noqa: F401
+    # On the TensorFlow backend this imports TensorFlow, under the silencer. On JAX and PyTorch
+    # TensorFlow is imported later, by keras.utils.set_random_seed (it seeds TensorFlow whenever
+    # it is installed); lstm_helpers.setup silences that call too. A child process that never
+    # seeds (lstm_helpers.backends with seed=None) then starts without TensorFlow at all.
     import keras
 
-__all__ = ["keras", "native_stderr_silenced", "tensorflow_installed"]
+__all__ = ["keras", "native_stderr_silenced"]
