@@ -10,10 +10,9 @@ STAMP := $(VENV)/.installed
 WORKERS ?= 2
 PYTEST_ARGS ?= -n $(WORKERS) --dist loadscope
 
-# The notebook kernels are started as `python`: make it the venv's, and keep TensorFlow quiet.
+# The notebook kernels are started as `python`: make it the venv's. (TensorFlow's logging and
+# TF_ENABLE_ONEDNN_OPTS get their defaults from lstm_helpers/_runtime.py, the one place.)
 export PATH := $(abspath $(BIN)):$(PATH)
-export TF_CPP_MIN_LOG_LEVEL ?= 2
-export TF_ENABLE_ONEDNN_OPTS ?= 0
 
 .DEFAULT_GOAL := help
 .PHONY: help venv book test nbval test-backends site-test execute lab bench requirements clean

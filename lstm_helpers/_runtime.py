@@ -5,8 +5,11 @@ notice, and on CPUs with AVX-512 an absl line saying oneDNN custom operations ar
 ignores ``TF_CPP_MIN_LOG_LEVEL``). In a notebook those lines become a stored ``stderr``
 output that differs between machines and breaks nbval. So this module
 
-* sets ``TF_CPP_MIN_LOG_LEVEL=2`` and ``TF_ENABLE_ONEDNN_OPTS=0`` unless the caller already
-  chose values (the CI determinism pass runs with ``TF_ENABLE_ONEDNN_OPTS=1`` on purpose), and
+* sets ``TF_CPP_MIN_LOG_LEVEL=3`` and ``TF_ENABLE_ONEDNN_OPTS=0`` unless the caller already
+  chose values (the CI determinism pass runs with ``TF_ENABLE_ONEDNN_OPTS=1`` on purpose).
+  Level 2 hides the ``cpu_feature_guard`` notice; level 3 also hides C++ ERROR-level lines
+  such as "oneDNN supports DT_BOOL only on platforms with AVX-512", which oneDNN prints from
+  a masked LSTM (chapter 9) when it is on. Python exceptions are not affected. And it
 * points file descriptor 2 at ``/dev/null`` while Keras (and with it TensorFlow, on the
   TensorFlow backend) is imported, so the absl line cannot reach the notebook either way.
   Python exceptions still propagate. :func:`lstm_helpers.setup` does the same around
@@ -20,7 +23,7 @@ import os
 import sys
 from collections.abc import Iterator
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 

@@ -118,8 +118,8 @@ def run_pass(backend: str, pytest_args: list[str]) -> Outcome:
     env = dict(os.environ, KERAS_BACKEND=backend)
     # The notebook kernels are started as `python`: make that this interpreter.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    # TensorFlow's logging defaults come from lstm_helpers/_runtime.py, which every chapter
+    # imports first.
     command = [sys.executable, "-m", "pytest", "-rfE", *pytest_args]
     print(f"\n== nbval pass with KERAS_BACKEND={backend}: {' '.join(command[1:])}", flush=True)
     started = time.perf_counter()
