@@ -8,48 +8,21 @@ the arrays the layer returns.
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from lstm_helpers.drawing import BLUE, GREY, VERMILION, YELLOW, arrow, box, canvas, check_count
 from lstm_helpers.shapes import LayerConfig, layer_config, returned_arrays
 
-RETURNED = "#0072B2"  # blue: part of `output`
-STATE = "#D55E00"  # vermilion: a returned state
-DROPPED = "#EEEEEE"  # light grey, dashed: computed inside the layer, not returned
-CELL = "#F0E442"  # yellow: the recurrent cell at one step
+RETURNED = BLUE  # part of `output`
+STATE = VERMILION  # a returned state
+DROPPED = GREY  # dashed: computed inside the layer, not returned
+CELL = YELLOW  # the recurrent cell at one step
 STEP = 2.4  # horizontal distance between time steps
 ROW = 1.7  # vertical distance between rows
 
 
-def _box(ax, x: float, y: float, text: str, face: str, *, w: float, h: float = 0.6) -> None:
-    dropped = face == DROPPED
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.03",
-            facecolor=face,
-            edgecolor="#888888" if dropped else "black",
-            linestyle="--" if dropped else "-",
-            linewidth=1.0,
-        )
-    )
-    color = "white" if face in (RETURNED, STATE) else "#777777" if dropped else "black"
-    ax.text(x, y, text, ha="center", va="center", fontsize=10, color=color)
-
-
-def _arrow(ax, start, end, *, color: str = "black", bend: bool = False) -> None:
-    ax.add_patch(
-        FancyArrowPatch(
-            start,
-            end,
-            arrowstyle="-|>",
-            mutation_scale=11,
-            color=color,
-            linewidth=1.1,
-            connectionstyle="angle,angleA=0,angleB=90" if bend else "arc3",
-        )
-    )
+def value_box(ax, x: float, y: float, text: str, face: str, **options) -> None:
+    """A box for one value: dashed when it is computed but not returned (``DROPPED``)."""
+    box(ax, x, y, text, face, dashed=face == DROPPED, **options)
 
 
 def describe_call(config: LayerConfig) -> str:
@@ -89,10 +62,7 @@ def draw_returns(layer: object, timesteps: int = 4) -> Figure:
         If ``timesteps`` is outside 2..8.
     """
     config = layer_config(layer)
-    if isinstance(timesteps, bool) or not isinstance(timesteps, int):
-        raise TypeError(f"timesteps must be an int, got {type(timesteps).__name__}: {timesteps!r}")
-    if not 2 <= timesteps <= 8:
-        raise ValueError(f"timesteps must be between 2 and 8 to fit the picture, got {timesteps}")
+    check_count("timesteps", timesteps, 2, 8)
 
     xs = [STEP * t for t in range(1, timesteps + 1)]
     # Bottom to top: inputs, then the backward row (if any), the forward row, the outputs.
@@ -107,28 +77,25 @@ def draw_returns(layer: object, timesteps: int = 4) -> Figure:
     spare = max(0.0, 13.0 - (right - left)) / 2
     left, right = left - spare, right + spare
 
-    fig = Figure(figsize=(0.62 * (right - left), 0.62 * (top - bottom)), dpi=90)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(left, right)
-    ax.set_ylim(bottom, top)
-    ax.axis("off")
+    fig, ax = canvas(left, right, bottom, top)
     ax.text((left + right) / 2, top - 0.35, describe_call(config), ha="center", va="center",
             fontsize=11, family="monospace")
 
     carried = ", ".join(state_names)
     for t, x in enumerate(xs, start=1):
-        _box(ax, x, 0, f"$x_{{{t}}}$", "white", w=0.8)
+        value_box(ax, x, 0, f"$x_{{{t}}}$", "white", w=0.8, h=0.6)
     for name, step in directions:
         y = row_y[name]
         for x in xs:
-            _box(ax, x, y, config.kind if config.kind != "SimpleRNN" else "RNN", CELL, w=0.7)
+            label = config.kind if config.kind != "SimpleRNN" else "RNN"
+            value_box(ax, x, y, label, CELL, w=0.7, h=0.6)
             if name == "forward":  # passes left of the backward cell below it
-                _arrow(ax, (x - 0.2, 0.3), (x - 0.36, y), bend=True)
+                arrow(ax, (x - 0.2, 0.3), (x - 0.36, y), bend=True)
             else:
-                _arrow(ax, (x, 0.3), (x, y - 0.3))
+                arrow(ax, (x, 0.3), (x, y - 0.3))
         ordered = xs if step == 1 else xs[::-1]
         for a, b in zip(ordered, ordered[1:]):
-            _arrow(ax, (a + 0.36 * step, y), (b - 0.36 * step, y))
+            arrow(ax, (a + 0.36 * step, y), (b - 0.36 * step, y))
             ax.text((a + b) / 2, y + 0.2, carried, ha="center", va="bottom", fontsize=8)
         if config.return_state:
             # Final states leave the cell that ran last in this direction.
@@ -137,21 +104,22 @@ def draw_returns(layer: object, timesteps: int = 4) -> Figure:
             spread = 0.35 if len(state_names) == 2 else 0.0
             for s, sy in zip(state_names, (y + spread, y - spread)):
                 sx = end + step * (0.75 + width / 2)
-                _arrow(ax, (end + 0.36 * step, y), (sx - step * width / 2, sy), color=STATE)
-                _box(ax, sx, sy, f"{name}_{s}" if name else s, STATE, w=width, h=0.5)
+                arrow(ax, (end + 0.36 * step, y), (sx - step * width / 2, sy), color=STATE)
+                value_box(ax, sx, sy, f"{name}_{s}" if name else s, STATE, w=width, h=0.5)
 
     for t, x in enumerate(xs, start=1):
         if not config.bidirectional:
             returned = config.return_sequences or x == xs[-1]
-            _box(ax, x, out_y, f"$h_{{{t}}}$", RETURNED if returned else DROPPED, w=0.8)
-            _arrow(ax, (x, row_y[""] + 0.3), (x, out_y - 0.3), color="black" if returned else "#AAAAAA")
+            value_box(ax, x, out_y, f"$h_{{{t}}}$", RETURNED if returned else DROPPED, w=0.8, h=0.6)
+            arrow(ax, (x, row_y[""] + 0.3), (x, out_y - 0.3), color="black" if returned else "#AAAAAA")
             continue
         for name, sign, symbol, final_x in (("forward", -1, "→", xs[-1]), ("backward", 1, "←", xs[0])):
             returned = config.return_sequences or x == final_x
             bx = x + sign * 0.42
-            _box(ax, bx, out_y, f"{symbol}$h_{{{t}}}$", RETURNED if returned else DROPPED, w=0.8)
+            face = RETURNED if returned else DROPPED
+            value_box(ax, bx, out_y, f"{symbol}$h_{{{t}}}$", face, w=0.8, h=0.6)
             start = (x, row_y[name] + 0.3) if name == "forward" else (x + 0.36, row_y[name])
-            _arrow(ax, start, (bx, out_y - 0.3), color="black" if returned else "#AAAAAA",
+            arrow(ax, start, (bx, out_y - 0.3), color="black" if returned else "#AAAAAA",
                    bend=name == "backward")
 
     arrays = returned_arrays(

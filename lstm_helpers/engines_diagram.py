@@ -5,23 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from lstm_helpers.backends import BACKENDS
+from lstm_helpers.drawing import BLUE, GREEN, YELLOW, arrow, box, canvas
 
-ENGINE = "#0072B2"  # blue: a child process on one backend
-NOTEBOOK = "#F0E442"  # yellow: the notebook's own kernel
-CHECK = "#009E73"  # green: the comparison
-
-
-def _box(ax, x: float, y: float, w: float, h: float, text: str, face: str, color: str) -> None:
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.05",
-                                facecolor=face, edgecolor="black", linewidth=1.0))
-    ax.text(x, y, text, ha="center", va="center", fontsize=9.5, color=color)
-
-
-def _arrow(ax, start: tuple[float, float], end: tuple[float, float]) -> None:
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11, linewidth=1.1))
+ENGINE = BLUE  # a child process on one backend
+NOTEBOOK = YELLOW  # the notebook's own kernel
+CHECK = GREEN  # the comparison
 
 
 def draw_engines(backends: Sequence[str] = BACKENDS) -> Figure:
@@ -58,23 +48,20 @@ def draw_engines(backends: Sequence[str] = BACKENDS) -> Figure:
 
     rows = len(backends)
     height = 1.3 * rows + 0.7
-    fig = Figure(figsize=(9.5, 0.8 * height), dpi=90)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, 11)
-    ax.set_ylim(0.1, height)
-    ax.axis("off")
+    fig, ax = canvas(0, 11, 0.1, height, scale=0.85)
     middle = (height - 0.5) / 2 + 0.1
     ax.text(3.25, height - 0.25, "function + input arrays", ha="center", fontsize=9)
     ax.text(7.5, height - 0.25, "results as NumPy arrays", ha="center", fontsize=9)
-    _box(ax, 1.3, middle, 2.2, 1.3, "this notebook\n(one backend,\nfixed at import)", NOTEBOOK,
-         "black")
-    _box(ax, 9.5, middle, 2.5, 1.5, "compare:\nall agree to 1e-5?\n+ lstm_forward\n(NumPy)", CHECK,
-         "white")
+    boxes = {"size": 9.5, "pad": 0.05}
+    box(ax, 1.3, middle, "this notebook\n(one backend,\nfixed at import)", NOTEBOOK, w=2.2, h=1.3,
+        **boxes)
+    box(ax, 9.5, middle, "compare:\nall agree to 1e-5?\n+ lstm_forward\n(NumPy)", CHECK, w=2.5,
+        h=1.5, **boxes)
     for i, name in enumerate(backends):
         y = height - 1.0 - 1.3 * i
-        _box(ax, 5.4, y, 2.6, 0.8, f"new process\nKERAS_BACKEND={name}", ENGINE, "white")
-        _arrow(ax, (2.45, middle + 0.1 * (1 - i)), (4.05, y))
-        _arrow(ax, (6.75, y), (8.2, middle + 0.1 * (1 - i)))
+        box(ax, 5.4, y, f"new process\nKERAS_BACKEND={name}", ENGINE, w=2.6, h=0.8, **boxes)
+        arrow(ax, (2.45, middle + 0.1 * (1 - i)), (4.05, y))
+        arrow(ax, (6.75, y), (8.2, middle + 0.1 * (1 - i)))
     return fig
 
 

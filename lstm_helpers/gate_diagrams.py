@@ -10,6 +10,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from lstm_helpers.drawing import canvas
 from lstm_helpers.shapes import layer_config
 from lstm_helpers.weights import GATE_ORDER, recurrent_weights
 
@@ -104,11 +105,7 @@ def draw_gate_layout(layer: object, layout: str = "keras") -> Figure:
         widest = _side(width)
         total_height = sum(_side(rows) for _, rows, _ in pieces) + 0.45 * len(pieces)
         fig_w, fig_h = widest + 2.6, total_height + 0.9
-        fig = Figure(figsize=(fig_w, fig_h), dpi=90)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, fig_w)
-        ax.set_ylim(0, fig_h)
-        ax.axis("off")
+        fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
         ax.text(fig_w / 2, fig_h - 0.3,
                 f"{config.kind}: gates {', '.join(gates)} side by side, {units} columns each",
                 ha="center", va="center", fontsize=10)
@@ -130,11 +127,7 @@ def draw_gate_layout(layer: object, layout: str = "keras") -> Figure:
     total_width = sum(_side(cols) for _, _, cols, _ in pieces) + gap * len(pieces)
     tallest = _side(width)
     fig_w, fig_h = total_width + 0.4, tallest + 1.7
-    fig = Figure(figsize=(fig_w, fig_h), dpi=90)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, fig_w)
-    ax.set_ylim(0, fig_h)
-    ax.axis("off")
+    fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
     ax.text(fig_w / 2, fig_h - 0.3, "torch.nn.LSTM: transposed, gates i, f, g, o stacked "
             f"top to bottom, {units} rows each", ha="center", va="center", fontsize=10)
     left, top = 0.9, fig_h - 0.7

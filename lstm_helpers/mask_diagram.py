@@ -11,13 +11,14 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from lstm_helpers.drawing import BLUE, GREY, PALE_BLUE, arrow, box, canvas
 
 __all__ = ["masked_output_labels", "draw_masking"]
 
-_REAL = "#0072B2"  # blue: a freshly computed output
-_REPEATED = "#A6CEE3"  # pale blue: an output copied from the step before
-_PAD = "#EEEEEE"  # grey: a padding input
+_REAL = BLUE  # a freshly computed output
+_REPEATED = PALE_BLUE  # an output copied from the step before
+_PAD = GREY  # a padding input
 _STEP = 1.15
 
 
@@ -41,16 +42,6 @@ def masked_output_labels(mask_row: Sequence[bool]) -> list[str]:
             previous = f"h{real}"
         labels.append(previous)
     return labels
-
-
-def _box(ax, x, y, text, face, *, dashed=False):
-    ax.add_patch(FancyBboxPatch(
-        (x - 0.42, y - 0.27), 0.84, 0.54, boxstyle="round,pad=0.03", facecolor=face,
-        edgecolor="#888888" if dashed else "black", linestyle="--" if dashed else "-",
-        linewidth=1.0,
-    ))
-    ax.text(x, y, text, ha="center", va="center", fontsize=10,
-            color="white" if face == _REAL else "black")
 
 
 def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
@@ -93,11 +84,8 @@ def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
     fig_w = _STEP * steps + 2.6
     band = 2.1
     fig_h = band * rows + 0.3
-    fig = Figure(figsize=(fig_w, fig_h), dpi=90)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, fig_w)
-    ax.set_ylim(0, fig_h)
-    ax.axis("off")
+    fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
+    cell = {"w": 0.84, "h": 0.54}
     for r, mask_row in enumerate(mask):
         top = fig_h - 0.2 - band * r
         if labels is not None:
@@ -108,13 +96,12 @@ def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
         for t, (keep, out) in enumerate(zip(mask_row, outputs)):
             x = 0.8 + _STEP * t
             if keep:  # numbered like the outputs: the k-th real input gives hk
-                _box(ax, x, x_y, f"$x_{{{out[1:]}}}$", "white")
+                box(ax, x, x_y, f"$x_{{{out[1:]}}}$", "white", **cell)
             else:
-                _box(ax, x, x_y, "0", _PAD, dashed=True)
-            ax.add_patch(FancyArrowPatch((x, x_y + 0.3), (x, out_y - 0.3), arrowstyle="-|>",
-                                         mutation_scale=10, linewidth=1.0,
-                                         color="black" if keep else "#AAAAAA"))
-            _box(ax, x, out_y, out, _REAL if keep else _REPEATED, dashed=not keep)
+                box(ax, x, x_y, "0", _PAD, dashed=True, text_color="black", **cell)
+            arrow(ax, (x, x_y + 0.3), (x, out_y - 0.3), color="black" if keep else "#AAAAAA",
+                  head=10)
+            box(ax, x, out_y, out, _REAL if keep else _REPEATED, dashed=not keep, **cell)
         last_x = 0.8 + _STEP * (steps - 1)
         ax.text(last_x + 0.65, out_y, f"final state = {outputs[-1]}", ha="left",
                 va="center", fontsize=10)

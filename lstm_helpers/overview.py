@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from lstm_helpers.diagrams import RETURNED, STATE, describe_call
+from lstm_helpers.drawing import canvas
 from lstm_helpers.shapes import LayerConfig, ReturnedArray, evaluate, returned_arrays
 
 __all__ = ["OVERVIEW_PANELS", "draw_overview", "save_overview"]
@@ -138,11 +139,7 @@ def draw_overview() -> Figure:
     width = max(sum(row) for row in natural)
     title_h = 0.8
     height = len(rows) * _PANEL_H + title_h
-    fig = Figure(figsize=(width, height), dpi=100)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.axis("off")
+    fig, ax = canvas(0, width, 0, height, scale=1.0, dpi=100)
     ax.text(width / 2, height - 0.27,
             "What a Keras recurrent layer returns (blue: output, vermilion: final states)",
             ha="center", va="center", fontsize=13)

@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from lstm_helpers._runtime import keras
-from lstm_helpers.diagrams import CELL, DROPPED, RETURNED, STATE, describe_call
+from lstm_helpers.diagrams import CELL, DROPPED, RETURNED, STATE, describe_call, value_box
+from lstm_helpers.drawing import BLUE, GREEN, PINK, VERMILION, arrow, canvas, check_count
 from lstm_helpers.shapes import RNN_KINDS, LayerConfig, layer_config
 
 __all__ = ["ENCODER_DECODER_DESIGNS", "draw_encoder_decoder", "draw_stack", "plot_forecasts"]
@@ -24,44 +24,8 @@ ENCODER_DECODER_DESIGNS = ("repeat_vector", "state_passing")
 """The two designs :func:`draw_encoder_decoder` draws, named as in :mod:`lstm_helpers.seq2seq`."""
 
 # Okabe–Ito colours, readable with every common colour-vision deficiency.
-FORECAST_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+FORECAST_COLOURS = (BLUE, VERMILION, GREEN, PINK)
 STEP = 1.9  # horizontal distance between time steps in the diagrams
-
-
-def _box(ax, x: float, y: float, text: str, face: str, *, w: float = 0.8, h: float = 0.55,
-         size: int = 10) -> None:
-    dropped = face == DROPPED
-    ax.add_patch(FancyBboxPatch(
-        (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03", facecolor=face,
-        edgecolor="#888888" if dropped else "black", linestyle="--" if dropped else "-",
-        linewidth=1.0,
-    ))
-    colour = "white" if face in (RETURNED, STATE) else "#777777" if dropped else "black"
-    ax.text(x, y, text, ha="center", va="center", fontsize=size, color=colour)
-
-
-def _arrow(ax, start, end, *, colour: str = "black", curve: float = 0.0) -> None:
-    ax.add_patch(FancyArrowPatch(
-        start, end, arrowstyle="-|>", mutation_scale=11, linewidth=1.1, color=colour,
-        connectionstyle=f"arc3,rad={curve}",
-    ))
-
-
-def _canvas(left: float, right: float, bottom: float, top: float):
-    fig = Figure(figsize=(0.62 * (right - left), 0.62 * (top - bottom)), dpi=90)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(left, right)
-    ax.set_ylim(bottom, top)
-    ax.axis("off")
-    return fig, ax
-
-
-def _check_count(name: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high} to fit the picture, got {value}")
-    return value
 
 
 def _stack_configs(layers: object) -> list[LayerConfig]:
@@ -128,7 +92,7 @@ def draw_stack(layers: object, timesteps: int = 4) -> Figure:
         outside 2..6.
     """
     configs = _stack_configs(layers)
-    _check_count("timesteps", timesteps, 2, 6)
+    check_count("timesteps", timesteps, 2, 6)
     top_config = configs[-1]
     xs = [STEP * t for t in range(1, timesteps + 1)]
     state_names = ["h", "c"] if top_config.kind == "LSTM" else ["h"]
@@ -137,10 +101,10 @@ def draw_stack(layers: object, timesteps: int = 4) -> Figure:
     left = xs[0] - 0.8 - label_width
     right = xs[-1] + (2.4 if top_config.return_state else 0.8)
     top_y = 3.0 * len(configs)
-    fig, ax = _canvas(left, right, -0.8, top_y + 0.8)
+    fig, ax = canvas(left, right, -0.8, top_y + 0.8)
 
     for t, x in enumerate(xs, start=1):
-        _box(ax, x, 0, f"$x_{{{t}}}$", "white")
+        value_box(ax, x, 0, f"$x_{{{t}}}$", "white")
     for level, config in enumerate(configs, start=1):
         cell_y, out_y, below_y = 3.0 * level - 1.5, 3.0 * level, 3.0 * (level - 1)
         is_top = level == len(configs)
@@ -148,20 +112,20 @@ def draw_stack(layers: object, timesteps: int = 4) -> Figure:
                 family="monospace")
         name = "RNN" if config.kind == "SimpleRNN" else config.kind
         for t, x in enumerate(xs, start=1):
-            _box(ax, x, cell_y, name, CELL, w=0.75)
-            _arrow(ax, (x, below_y + 0.3), (x, cell_y - 0.3))
+            value_box(ax, x, cell_y, name, CELL, w=0.75)
+            arrow(ax, (x, below_y + 0.3), (x, cell_y - 0.3))
             returned = not is_top or config.return_sequences or t == timesteps
-            _box(ax, x, out_y, f"$h^{{({level})}}_{{{t}}}$", RETURNED if returned else DROPPED)
-            _arrow(ax, (x, cell_y + 0.3), (x, out_y - 0.3), colour="black" if returned else "#AAAAAA")
+            value_box(ax, x, out_y, f"$h^{{({level})}}_{{{t}}}$", RETURNED if returned else DROPPED)
+            arrow(ax, (x, cell_y + 0.3), (x, out_y - 0.3), color="black" if returned else "#AAAAAA")
         for a, b in zip(xs, xs[1:]):
-            _arrow(ax, (a + 0.4, cell_y), (b - 0.4, cell_y))
+            arrow(ax, (a + 0.4, cell_y), (b - 0.4, cell_y))
             ax.text((a + b) / 2, cell_y + 0.15, "h, c" if config.kind == "LSTM" else "h",
                     ha="center", va="bottom", fontsize=8)
         if is_top and config.return_state:
             spread = 0.4 if len(state_names) == 2 else 0.0
             for s, sy in zip(state_names, (cell_y + spread, cell_y - spread)):
-                _arrow(ax, (xs[-1] + 0.4, cell_y), (xs[-1] + 1.1, sy), colour=STATE)
-                _box(ax, xs[-1] + 1.45, sy, s, STATE, w=0.6, h=0.45)
+                arrow(ax, (xs[-1] + 0.4, cell_y), (xs[-1] + 1.1, sy), color=STATE)
+                value_box(ax, xs[-1] + 1.45, sy, s, STATE, w=0.6, h=0.45)
     return fig
 
 
@@ -195,15 +159,15 @@ def draw_encoder_decoder(design: str, input_steps: int = 4, output_steps: int = 
     """
     if design not in ENCODER_DECODER_DESIGNS:
         raise ValueError(f"design must be one of {ENCODER_DECODER_DESIGNS}, got {design!r}")
-    _check_count("input_steps", input_steps, 2, 5)
-    _check_count("output_steps", output_steps, 1, 4)
+    check_count("input_steps", input_steps, 2, 5)
+    check_count("output_steps", output_steps, 1, 4)
     encoder_xs = [STEP * t for t in range(input_steps)]
     gap = 2.6 * STEP
     decoder_xs = [encoder_xs[-1] + gap + STEP * t for t in range(output_steps)]
     cell_y, out_y = 1.6, 3.2
     left, right = encoder_xs[0] - 1.0, decoder_xs[-1] + 1.0
     spare = max(0.0, 15.0 - (right - left)) / 2
-    fig, ax = _canvas(left - spare, right + spare, -1.6, out_y + 1.1)
+    fig, ax = canvas(left - spare, right + spare, -1.6, out_y + 1.1)
     last = input_steps
     title = {
         "repeat_vector": "RepeatVector: the encoder's last h is the decoder's input at every step",
@@ -212,43 +176,43 @@ def draw_encoder_decoder(design: str, input_steps: int = 4, output_steps: int = 
     ax.text((left + right) / 2, out_y + 0.75, title, ha="center", va="center", fontsize=11)
 
     for t, x in enumerate(encoder_xs, start=1):
-        _box(ax, x, 0, f"$x_{{{t}}}$", "white")
-        _box(ax, x, cell_y, "LSTM", CELL, w=0.75)
-        _arrow(ax, (x, 0.3), (x, cell_y - 0.3))
+        value_box(ax, x, 0, f"$x_{{{t}}}$", "white")
+        value_box(ax, x, cell_y, "LSTM", CELL, w=0.75)
+        arrow(ax, (x, 0.3), (x, cell_y - 0.3))
     for a, b in zip(encoder_xs, encoder_xs[1:]):
-        _arrow(ax, (a + 0.4, cell_y), (b - 0.4, cell_y))
+        arrow(ax, (a + 0.4, cell_y), (b - 0.4, cell_y))
         ax.text((a + b) / 2, cell_y + 0.15, "h, c", ha="center", va="bottom", fontsize=8)
     for a, b in zip(decoder_xs, decoder_xs[1:]):
-        _arrow(ax, (a + 0.4, cell_y), (b - 0.4, cell_y))
+        arrow(ax, (a + 0.4, cell_y), (b - 0.4, cell_y))
         ax.text((a + b) / 2, cell_y + 0.15, "h, c", ha="center", va="bottom", fontsize=8)
     for t, x in enumerate(decoder_xs, start=last + 1):
-        _box(ax, x, cell_y, "LSTM", CELL, w=0.75)
-        _box(ax, x, out_y, rf"$\hat{{y}}_{{{t}}}$", RETURNED)
-        _arrow(ax, (x, cell_y + 0.3), (x, out_y - 0.3))
+        value_box(ax, x, cell_y, "LSTM", CELL, w=0.75)
+        value_box(ax, x, out_y, rf"$\hat{{y}}_{{{t}}}$", RETURNED)
+        arrow(ax, (x, cell_y + 0.3), (x, out_y - 0.3))
         ax.text(x + 0.08, (cell_y + out_y) / 2, "Dense", ha="left", va="center", fontsize=7)
         decoder_input = f"$h_{{{last}}}$" if design == "repeat_vector" else f"$x_{{{last}}}$"
-        _box(ax, x, 0, decoder_input, RETURNED if design == "repeat_vector" else "white")
-        _arrow(ax, (x, 0.3), (x, cell_y - 0.3))
+        value_box(ax, x, 0, decoder_input, RETURNED if design == "repeat_vector" else "white")
+        arrow(ax, (x, 0.3), (x, cell_y - 0.3))
 
     first_decoder, last_encoder = decoder_xs[0], encoder_xs[-1]
     middle = (first_decoder + last_encoder) / 2
     # RepeatVector sits in the input row; a bus under the decoder hands each step the same copy.
-    _box(ax, middle, 0, f"RepeatVector({output_steps})", "white", w=2.0, size=8)
+    value_box(ax, middle, 0, f"RepeatVector({output_steps})", "white", w=2.0, size=8)
     bus_y = -0.6
     ax.plot([middle, middle, decoder_xs[-1]], [-0.28, bus_y, bus_y], color="black", linewidth=1.1)
     for x in decoder_xs:
-        _arrow(ax, (x, bus_y), (x, -0.28))
+        arrow(ax, (x, bus_y), (x, -0.28))
     if design == "repeat_vector":
-        _box(ax, last_encoder, out_y, f"$h_{{{last}}}$", RETURNED)
-        _arrow(ax, (last_encoder, cell_y + 0.3), (last_encoder, out_y - 0.3))
-        _arrow(ax, (last_encoder + 0.4, out_y - 0.1), (middle - 0.3, 0.3))
+        value_box(ax, last_encoder, out_y, f"$h_{{{last}}}$", RETURNED)
+        arrow(ax, (last_encoder, cell_y + 0.3), (last_encoder, out_y - 0.3))
+        arrow(ax, (last_encoder + 0.4, out_y - 0.1), (middle - 0.3, 0.3))
         ax.text(first_decoder - 0.5, cell_y - 0.45, "h, c = 0", ha="right", va="center",
                 fontsize=8, color="#555555")
         encoder_label = "encoder LSTM(units)"
     else:
-        _arrow(ax, (last_encoder + 0.4, 0), (middle - 1.0, 0))
-        _arrow(ax, (last_encoder + 0.4, cell_y), (first_decoder - 0.4, cell_y), colour=STATE)
-        _box(ax, middle, cell_y + 0.55, "[h, c]", STATE, w=1.0, h=0.45, size=9)
+        arrow(ax, (last_encoder + 0.4, 0), (middle - 1.0, 0))
+        arrow(ax, (last_encoder + 0.4, cell_y), (first_decoder - 0.4, cell_y), color=STATE)
+        value_box(ax, middle, cell_y + 0.55, "[h, c]", STATE, w=1.0, h=0.45, size=9)
         ax.text(middle, cell_y - 0.35, "initial_state", ha="center", va="center", fontsize=8,
                 color=STATE)
         encoder_label = "encoder LSTM(units, return_state=True)"

@@ -8,37 +8,17 @@ call starts from there instead of from zeros. The default row starts every call 
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.patches import Rectangle
+
+from lstm_helpers.drawing import GREY, VERMILION, YELLOW, arrow, box, canvas, check_count
 
 __all__ = ["draw_stateful_calls"]
 
-_CELL = "#F0E442"  # yellow: the recurrent cell at one step, as in draw_returns
-_STATE = "#D55E00"  # vermilion: the kept state, as returned states are in draw_returns
-_ZEROS = "#EEEEEE"  # grey: a fresh all-zeros state
+_CELL = YELLOW  # the recurrent cell at one step, as in draw_returns
+_STATE = VERMILION  # the kept state, as returned states are in draw_returns
+_ZEROS = GREY  # a fresh all-zeros state
 _STEP = 1.05  # distance between steps inside a call
 _GAP = 2.7  # from the last step of a call to the first of the next: room for the state box
-
-
-def _box(ax, x, y, text, face, *, w=0.72, h=0.5, dashed=False, color="black", size=9):
-    ax.add_patch(FancyBboxPatch(
-        (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03", facecolor=face,
-        edgecolor="#888888" if dashed else "black", linestyle="--" if dashed else "-",
-        linewidth=1.0,
-    ))
-    ax.text(x, y, text, ha="center", va="center", fontsize=size, color=color)
-
-
-def _arrow(ax, start, end, *, color="black"):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10,
-                                 linewidth=1.1, color=color))
-
-
-def _check_count(name: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high} to fit the picture, got {value}")
-    return value
 
 
 def draw_stateful_calls(calls: int = 3, steps_per_call: int = 3) -> Figure:
@@ -68,8 +48,8 @@ def draw_stateful_calls(calls: int = 3, steps_per_call: int = 3) -> Figure:
     ValueError
         If either is outside its range.
     """
-    calls = _check_count("calls", calls, 2, 4)
-    steps_per_call = _check_count("steps_per_call", steps_per_call, 1, 4)
+    calls = check_count("calls", calls, 2, 4)
+    steps_per_call = check_count("steps_per_call", steps_per_call, 1, 4)
 
     call_width = _STEP * (steps_per_call - 1)
     first_cell = 3.4  # leaves room for the row labels and the first zeros box
@@ -77,11 +57,7 @@ def draw_stateful_calls(calls: int = 3, steps_per_call: int = 3) -> Figure:
     right = starts[-1] + call_width + _GAP - 0.2
     top = 4.0
     rows = {"stateful": 2.95, "default": 0.95}
-    fig = Figure(figsize=(0.78 * right, 0.78 * top), dpi=90)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, right)
-    ax.set_ylim(0, top)
-    ax.axis("off")
+    fig, ax = canvas(0, right, 0, top, scale=0.78)
 
     labels = {"stateful": "stateful=True", "default": "stateful=False\n(the default)"}
     for row, y in rows.items():
@@ -98,26 +74,27 @@ def draw_stateful_calls(calls: int = 3, steps_per_call: int = 3) -> Figure:
             ax.text((xs[0] + xs[-1]) / 2, y + 0.55, f"call {j + 1}: {span}", ha="center",
                     va="bottom", fontsize=8.5)
             for x in xs:
-                _box(ax, x, y, "LSTM", _CELL, w=0.62, size=8)
+                box(ax, x, y, "LSTM", _CELL, w=0.62, h=0.5, size=8)
             for a, b in zip(xs, xs[1:]):
-                _arrow(ax, (a + 0.33, y), (b - 0.33, y))
+                arrow(ax, (a + 0.33, y), (b - 0.33, y), head=10)
             # Where this call's starting state comes from.
             source_x = xs[0] - 1.05
             if row == "stateful" and j > 0:
-                _box(ax, source_x, y, "layer.\nstates", _STATE, w=0.78, h=0.62, color="white", size=7.5)
+                box(ax, source_x, y, "layer.\nstates", _STATE, w=0.78, h=0.62, size=7.5)
             else:
-                _box(ax, source_x, y, "zeros", _ZEROS, w=0.66, dashed=True, color="#555555", size=8)
-            _arrow(ax, (source_x + 0.39, y), (xs[0] - 0.33, y))
+                box(ax, source_x, y, "zeros", _ZEROS, w=0.66, h=0.5, dashed=True,
+                    text_color="#555555", size=8)
+            arrow(ax, (source_x + 0.39, y), (xs[0] - 0.33, y), head=10)
             if row == "stateful":
                 # The call's final h, c are kept: they feed the next call's state box.
                 end = xs[-1] + 0.33
                 target = (starts[j + 1] if j + 1 < calls else xs[-1] + _GAP) - 1.05 - 0.41
-                _arrow(ax, (end, y), (target, y), color=_STATE)
+                arrow(ax, (end, y), (target, y), color=_STATE, head=10)
                 ax.text((end + 0.45 + target) / 2 - 0.2, y + 0.08, "h, c", ha="center",
                         va="bottom", fontsize=8, color=_STATE)
         if row == "stateful":
             kept_x = starts[-1] + call_width + _GAP - 1.05
-            _box(ax, kept_x, y, "layer.\nstates", _STATE, w=0.78, h=0.62, color="white", size=7.5)
+            box(ax, kept_x, y, "layer.\nstates", _STATE, w=0.78, h=0.62, size=7.5)
             ax.text(kept_x, y - 0.42, "kept until\nreset_state()", ha="center", va="top",
                     fontsize=7.5)
     return fig
