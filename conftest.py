@@ -40,9 +40,11 @@ def pytest_collection_modifyitems(config, items):
             missing_by_path[path] = _missing_requirements(path)
         missing = missing_by_path[path]
         if missing:
-            extra = "requirements-torch.txt" if "torch" in missing else "the extra requirements"
+            # requirements-backends.txt holds JAX and includes requirements-torch.txt.
+            extra = "requirements-torch.txt" if missing == ["torch"] else "requirements-backends.txt"
+            verb = "is" if len(missing) == 1 else "are"
             item.add_marker(pytest.mark.skip(
-                reason=f"{path.name} needs {', '.join(missing)}, which is not installed "
+                reason=f"{path.name} needs {', '.join(missing)}, which {verb} not installed "
                 f"(install {extra} to run it)"
             ))
 
