@@ -3,7 +3,7 @@
 Every notebook pays one kernel start plus the import of Keras (through ``lstm_helpers``): that is
 the floor for re-executing N chapters. This script measures, on this machine:
 
-- the floor (median of 3 fresh kernels that only import lstm_helpers);
+- the floor (median of 5 fresh kernels, after one thrown away, that only import lstm_helpers);
 - each chapter's time in a fresh kernel, and its own compute (time minus the floor);
 - ``make test`` serial and with pytest-xdist, and their ratio to N x floor;
 - ``make book`` cold (no ``_build``) and warm (unchanged sources);
@@ -56,13 +56,18 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> float:
     return seconds
 
 
-def floor_seconds(repeats: int = 3) -> list[float]:
-    """Fresh kernel + ``import lstm_helpers`` (which imports TensorFlow and Keras), timed."""
+def floor_seconds(repeats: int = 5) -> list[float]:
+    """Fresh kernel + ``import lstm_helpers`` (which imports TensorFlow and Keras), timed.
+
+    One run first is thrown away: the first kernel after a while pays for cold disk caches,
+    which no chapter in a test run does.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "floor.ipynb"
         nb = new_notebook(cells=[new_code_cell("import lstm_helpers")])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, path)
+        run(path)
         return [run(path)[1] for _ in range(repeats)]
 
 
@@ -82,7 +87,7 @@ def markdown(results: dict) -> str:
         "",
         "| what | seconds | note |",
         "|---|---:|---|",
-        f"| floor: kernel start + `import lstm_helpers` (median of 3) | {floor:.1f} | "
+        f"| floor: kernel start + `import lstm_helpers` (median of {len(results['floor_runs_s'])}) | {floor:.1f} | "
         f"runs: {', '.join(f'{s:.1f}' for s in results['floor_runs_s'])} |",
     ]
     for name, row in results["chapters"].items():

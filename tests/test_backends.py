@@ -220,7 +220,8 @@ def test_a_failing_cell_is_named_with_its_notebook_and_backend(tmp_path, capsys)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]
     notebook = tmp_path / "depends_on_nothing.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), notebook)
-    outcome = runner.run_pass("jax", ["-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+    outcome = runner.run_pass("jax", ["-p", "no:cacheprovider", "-p", "no:hypothesispytest",
+                                      "--nbval", "--nbval-current-env",
                                       "--rootdir", str(tmp_path), str(notebook)])
     printed = capsys.readouterr().out
     assert "== nbval pass with KERAS_BACKEND=jax" in printed

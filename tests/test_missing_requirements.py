@@ -22,7 +22,7 @@ def test_a_notebook_needing_a_missing_package_is_skipped_with_the_reason(tmp_pat
     result = subprocess.run(
         # The repository's conftest.py, loaded as a plugin: the notebook lives outside the repo.
         [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider",
-         "--nbval", "--nbval-current-env", "needs_it.ipynb"],
+         "-p", "no:hypothesispytest", "--nbval", "--nbval-current-env", "needs_it.ipynb"],
         cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)),
         capture_output=True, text=True, timeout=120,
     )

@@ -43,7 +43,7 @@ def keras_shapes(layer, batch, timesteps, features):
     return [tuple(keras.ops.convert_to_numpy(t).shape) for t in as_list(layer(x))]
 
 
-@settings(max_examples=240, derandomize=True, deadline=None, database=None,
+@settings(max_examples=200, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(layer_settings)
 def test_expected_outputs_match_keras(s):
