@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_helpers._runtime import keras, native_stderr_silenced
+from lstm_helpers._runtime import keras
 from lstm_helpers.data import ForecastData, last_value_forecast, mean_squared_error
+from lstm_helpers.session import check_seed, seed_everything
 
 __all__ = [
     "TrainingResult",
@@ -59,10 +60,7 @@ def deterministic_training(seed: int = 0) -> None:
     ValueError
         If ``seed`` is negative.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed}")
+    seed = check_seed(seed)
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
@@ -73,8 +71,7 @@ def deterministic_training(seed: int = 0) -> None:
 
         torch.use_deterministic_algorithms(True)
         torch.set_num_threads(1)
-    with native_stderr_silenced():
-        keras.utils.set_random_seed(int(seed))
+    seed_everything(seed)
 
 
 def _check_sizes(**sizes: object) -> None:

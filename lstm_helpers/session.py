@@ -26,18 +26,33 @@ def setup(seed: int = 0) -> None:
     ValueError
         If ``seed`` is negative.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"setup(seed=...) expected an int, got {type(seed).__name__}: {seed!r}")
-    if seed < 0:
-        raise ValueError(f"setup(seed=...) expected a non-negative int, got {seed}")
+    seed = check_seed(seed)
     # Clear first: clear_session() also forgets the global seed that set_random_seed stores.
     # Layers built from here on get fresh names (lstm, lstm_1, ...) in every run, so any
     # printed name is the same whether the chapter is run once or re-run in one kernel.
     keras.backend.clear_session()
-    with native_stderr_silenced():
-        keras.utils.set_random_seed(int(seed))
+    seed_everything(seed)
     np.set_printoptions(precision=4, suppress=True)
     _show_figures_inline()
+
+
+def check_seed(seed: object) -> int:
+    """``seed`` as an int, or a ``TypeError``/``ValueError`` saying what a seed must be."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed}")
+    return int(seed)
+
+
+def seed_everything(seed: int) -> None:
+    """:func:`keras.utils.set_random_seed`, with fd 2 silenced.
+
+    On the JAX and PyTorch backends it imports TensorFlow (to seed it too, whenever it is
+    installed), and that import can print TensorFlow's start-up lines.
+    """
+    with native_stderr_silenced():
+        keras.utils.set_random_seed(check_seed(seed))
 
 
 def _show_figures_inline() -> None:

@@ -78,11 +78,11 @@ def test_draw_returns_rejects_bad_input():
 
 
 def test_setup_rejects_bad_seeds():
-    with pytest.raises(TypeError, match="expected an int"):
+    with pytest.raises(TypeError, match="seed must be an int, got str"):
         setup(seed="0")
-    with pytest.raises(TypeError, match="expected an int"):
+    with pytest.raises(TypeError, match="seed must be an int, got bool"):
         setup(seed=True)
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="seed must be a non-negative int, got -1"):
         setup(seed=-1)
 
 
