@@ -33,4 +33,4 @@ from lstm_helpers.shapes import (
 )
 from lstm_helpers.state_diagram import *  # noqa: F403
 from lstm_helpers.torch_port import *  # noqa: F403
-from lstm_helpers.weights import GATE_ORDER, recurrent_weights, split_gates
+from lstm_helpers.weights import GATE_ORDER, copy_layer, recurrent_weights, split_gates

@@ -70,3 +70,47 @@ def recurrent_weights(layer: object) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return tuple(
         keras.ops.convert_to_numpy(w) for w in (cell.kernel, cell.recurrent_kernel, cell.bias)
     )  # type: ignore[return-value]
+
+
+def copy_layer(layer: object, input_shape: tuple[int | None, ...], **changes: object) -> object:
+    """A new layer configured like ``layer`` (with ``changes``), built, holding ``layer``'s weights.
+
+    The way to compare two settings of the same layer fairly: for example
+    ``copy_layer(lstm, x.shape, return_sequences=True)`` returns every step of what ``lstm``
+    computes. It does what chapter 2 does by hand: create, ``build``, ``set_weights``.
+
+    Parameters
+    ----------
+    layer : keras.layers.Layer
+        A built layer, e.g. an LSTM or a Bidirectional.
+    input_shape : tuple
+        ``(batch, timesteps, features)`` to build the copy for.
+    **changes
+        Constructor arguments to change, e.g. ``return_state=False`` or ``merge_mode="sum"``.
+
+    Returns
+    -------
+    keras.layers.Layer
+        Same class, a fresh name.
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` is not a Keras layer, or a change names no setting of it.
+    ValueError
+        If ``layer`` has no weights yet (call or build it first).
+    """
+    if not isinstance(layer, keras.layers.Layer):
+        raise TypeError(f"expected a Keras layer, got {type(layer).__name__}")
+    if not layer.built or not layer.weights:
+        raise ValueError(f"{type(layer).__name__} has no weights yet: call or build it first")
+    config = layer.get_config()
+    unknown = sorted(set(changes) - set(config))
+    if unknown:
+        raise TypeError(f"{type(layer).__name__} has no setting {', '.join(map(repr, unknown))}")
+    config.pop("name", None)
+    config.update(changes)
+    copy = type(layer).from_config(config)
+    copy.build(input_shape)
+    copy.set_weights(layer.get_weights())
+    return copy
