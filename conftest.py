@@ -5,16 +5,74 @@
 - A notebook can declare packages it needs in its metadata,
   ``{"lstm_book": {"requires": ["torch"]}}``; where one is missing, its cells are skipped with
   the reason, instead of failing, and the run says so.
+- A notebook kernel that dies before it answers its first message is started again (up to
+  ``KERNEL_START_ATTEMPTS`` times), with a warning that quotes what the dead kernel printed.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
+import tempfile
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+KERNEL_START_ATTEMPTS = 3
+
+
+class KernelStartWarning(UserWarning):
+    """A notebook kernel died while starting and was started again."""
+
+
+def retry_kernel_start(start: Callable, attempts: int = KERNEL_START_ATTEMPTS) -> Callable:
+    """Wrap nbval's ``start_new_kernel`` so that a kernel that dies at start is started again.
+
+    Two pytest workers start kernels at the same time. jupyter_client picks each kernel's five
+    TCP ports by binding to port 0 and letting go; another process can take one of them before
+    the kernel binds it, and the kernel exits with "Address already in use" before running a
+    line of the notebook (nbval reports every cell as "Kernel died before replying to
+    kernel_info"). Nothing a chapter does can cause that, so it is retried here, not hidden:
+    each retry is a ``KernelStartWarning`` in the run's summary, with the dead kernel's stderr
+    (nbval itself sends it to /dev/null). A kernel that dies on every attempt still fails.
+    """
+    if attempts < 1:
+        raise ValueError(f"attempts must be at least 1, got {attempts}")
+
+    @functools.wraps(start)
+    def start_new_kernel(*args, **kwargs):
+        for attempt in range(1, attempts + 1):
+            with tempfile.TemporaryFile(mode="w+") as kernel_stderr:
+                kwargs["stderr"] = kernel_stderr
+                try:
+                    return start(*args, **kwargs)
+                except RuntimeError as error:
+                    kernel_stderr.seek(0)
+                    printed = kernel_stderr.read().strip()[-1500:] or "(nothing)"
+                    message = (
+                        f"notebook kernel died while starting (attempt {attempt} of {attempts}, "
+                        f"in {kwargs.get('cwd')}): {error}. The kernel printed: {printed}"
+                    )
+                    if attempt == attempts:
+                        raise RuntimeError(message) from error
+                    warnings.warn(message, KernelStartWarning, stacklevel=2)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    return start_new_kernel
+
+
+def pytest_configure(config):
+    if importlib.util.find_spec("nbval") is None:
+        return
+    import nbval.kernel
+
+    # RunningKernel looks start_new_kernel up in its module at call time, so this is enough.
+    if not hasattr(nbval.kernel.start_new_kernel, "__wrapped__"):
+        nbval.kernel.start_new_kernel = retry_kernel_start(nbval.kernel.start_new_kernel)
 
 
 def pytest_report_header(config):
