@@ -45,7 +45,8 @@ def retry_kernel_start(start: Callable, attempts: int = KERNEL_START_ATTEMPTS) -
 
     @functools.wraps(start)
     def start_new_kernel(*args, **kwargs):
-        for attempt in range(1, attempts + 1):
+        attempt = 1
+        while True:
             with tempfile.TemporaryFile(mode="w+") as kernel_stderr:
                 kwargs["stderr"] = kernel_stderr
                 try:
@@ -60,7 +61,7 @@ def retry_kernel_start(start: Callable, attempts: int = KERNEL_START_ATTEMPTS) -
                     if attempt == attempts:
                         raise RuntimeError(message) from error
                     warnings.warn(message, KernelStartWarning, stacklevel=2)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+            attempt += 1
 
     return start_new_kernel
 
