@@ -9,7 +9,7 @@ output that differs between machines and breaks nbval. So this module
   chose values (the CI determinism pass runs with ``TF_ENABLE_ONEDNN_OPTS=1`` on purpose).
   Level 2 hides the ``cpu_feature_guard`` notice; level 3 also hides C++ ERROR-level lines
   such as "oneDNN supports DT_BOOL only on platforms with AVX-512", which oneDNN prints from
-  a masked LSTM (chapter 9) when it is on. Python exceptions are not affected. And it
+  a masked LSTM (chapter 12) when it is on. Python exceptions are not affected. And it
 * points file descriptor 2 at ``/dev/null`` while Keras (and with it TensorFlow, on the
   TensorFlow backend) is imported, so the absl line cannot reach the notebook either way.
   Python exceptions still propagate. :func:`lstm_helpers.setup` does the same around

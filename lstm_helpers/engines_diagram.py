@@ -1,4 +1,4 @@
-"""The picture for chapter 14: one notebook, one process per Keras backend, one comparison."""
+"""The picture for appendix A: one notebook, one process per Keras backend, one comparison."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A picture of ``stateful=True``: one long sequence read in several calls.
 
 The stateful row follows what :class:`keras.layers.LSTM` does with ``stateful=True`` (the book's
-chapter 12 checks it): the last ``h, c`` of a call is written to ``layer.states``, and the next
+chapter 17 checks it): the last ``h, c`` of a call is written to ``layer.states``, and the next
 call starts from there instead of from zeros. The default row starts every call from zeros.
 """
 

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from execute_notebooks import ROOT, chapter_paths, kernel_environment, run  # noqa: E402
 
 OUT = ROOT / "bench"
-TRAINING_CHAPTERS = {"07_many_to_n", "11_keras_to_pytorch", "12_stateful"}  # they train: 10 s, not 3 s
+TRAINING_CHAPTERS = {"09_many_to_n", "14_keras_to_pytorch", "17_stateful"}  # they train: 10 s, not 3 s
 TARGETS = {
     "make test": "< 90 s, and <= 1.5 x N x floor serial (or below it in parallel)",
     "chapter compute": "< 3 s (training chapters < 10 s)",

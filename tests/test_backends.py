@@ -60,7 +60,7 @@ LIGHTEST = "jax" if backend_installed("jax") else "tensorflow"
 
 
 def test_a_child_runs_the_function_and_returns_numpy():
-    """One child here; chapter 14 runs all three engines, seeded, under nbval."""
+    """One child here; appendix A runs all three engines, seeded, under nbval."""
     name = LIGHTEST
     x = np.arange(2 * 5 * 4, dtype="float32").reshape(2, 5, 4) / 40
     weights = [np.eye(3, dtype="float32"), np.array([True, False])]
@@ -233,7 +233,7 @@ def test_a_failing_cell_is_named_with_its_notebook_and_backend(tmp_path, capsys)
 
 
 def test_chapter_14_declares_the_packages_it_needs():
-    metadata = json.loads((ROOT / "chapters" / "14_three_backends.ipynb").read_text())["metadata"]
+    metadata = json.loads((ROOT / "chapters" / "appendix_a_three_backends.ipynb").read_text())["metadata"]
     assert set(metadata["lstm_book"]["requires"]) == set(BACKENDS)
 
 

@@ -1,4 +1,4 @@
-"""lstm_helpers.state_diagram: the stateful-calls picture shows what chapter 12 checks."""
+"""lstm_helpers.state_diagram: the stateful-calls picture shows what chapter 17 checks."""
 
 from __future__ import annotations
 
