@@ -52,7 +52,7 @@ nbval: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS) chapters
 
 test-backends: $(STAMP)
-	$(BIN)/python scripts/test_backends.py
+	$(BIN)/python scripts/nbval_backends.py
 
 site-test: book
 	$(BIN)/python -m pytest tests/site/browser_check.py

@@ -1,4 +1,4 @@
-"""lstm_helpers.backends (code run per backend in child processes) and scripts/test_backends.py.
+"""lstm_helpers.backends: code run per backend in child processes.
 
 Child processes take seconds each (they import a framework), so the tests that start them are
 few and each checks several things.
@@ -6,12 +6,9 @@ few and each checks several things.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -31,16 +28,6 @@ from lstm_helpers.backends import (
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def _load_runner():
-    spec = importlib.util.spec_from_file_location("test_backends_runner", ROOT / "scripts" / "test_backends.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-runner = _load_runner()
 
 
 def shapes_and_names(x, weights):
@@ -168,89 +155,6 @@ def test_arrays_and_lists_of_arrays_survive_the_trip_to_a_child_and_back(payload
             assert np.array_equal(got, sent, equal_nan=True)
 
 
-# --- scripts/test_backends.py ------------------------------------------------------------------
-
-
-def test_every_requirement_line_is_tagged_with_a_backend_and_jax_and_torch_are_pinned():
-    lines = [
-        line.strip()
-        for line in (ROOT / "requirements-backends.txt").read_text().splitlines()
-        if line.strip() and not line.strip().startswith("#")
-    ]
-    assert lines and all(runner._TAG.search(line) for line in lines), "untagged line(s)"
-    jax_lines = runner.requirement_lines("jax")
-    assert "jax[cpu]==0.10.2" in jax_lines and "jaxlib==0.10.2" in jax_lines
-    torch_lines = runner.requirement_lines("torch")
-    included = [line.split(" ", 1)[1] for line in torch_lines if line.startswith("-r ")]
-    assert included and all(Path(p).is_absolute() and Path(p).is_file() for p in included)
-    assert any("torch==2.13.0" in Path(p).read_text() for p in included)
-    assert runner.requirement_lines("tensorflow") == []
-
-
-@pytest.mark.parametrize(
-    ("environment", "flag", "strict"),
-    [("true", None, True), ("1", None, True), ("", None, False), ("false", None, False),
-     ("", True, True), ("true", False, False)],
-)
-def test_ci_is_strict(monkeypatch, environment, flag, strict):
-    monkeypatch.setenv("CI", environment)
-    assert runner.in_ci(flag) is strict
-
-
-def test_backend_list_is_checked():
-    assert runner.parse_backends("jax, torch") == ["jax", "torch"]
-    with pytest.raises(Exception, match="comma-separated list out of tensorflow, jax, torch"):
-        runner.parse_backends("jax,mxnet")
-
-
-def test_a_backend_that_cannot_be_installed_is_skipped_locally_and_fails_in_ci(tmp_path, capsys):
-    broken = tmp_path / "requirements-broken.txt"
-    broken.write_text(f"{tmp_path / 'no-such-file.whl'}  # backend: jax\n")
-    args = ["--backends", "jax", "--requirements", str(broken)]
-    assert runner.main([*args, "--no-ci"]) == 0
-    local = capsys.readouterr().out
-    assert "skipped" in local and "jax" in local and "cannot be installed" in local
-    assert runner.main([*args, "--ci"]) == 1
-    strict = capsys.readouterr().out
-    assert "FAILED" in strict and "in CI a backend that cannot be installed fails the run" in strict
-
-
-def test_a_failing_cell_is_named_with_its_notebook_and_backend(tmp_path, capsys):
-    cell = nbformat.v4.new_code_cell("print(1 + 1)", execution_count=1)
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]
-    notebook = tmp_path / "depends_on_nothing.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), notebook)
-    outcome = runner.run_pass("jax", ["-p", "no:cacheprovider", "-p", "no:hypothesispytest",
-                                      "--nbval", "--nbval-current-env",
-                                      "--rootdir", str(tmp_path), str(notebook)])
-    printed = capsys.readouterr().out
-    assert "== nbval pass with KERAS_BACKEND=jax" in printed
-    assert outcome.status == "FAILED" and "1 failed" in outcome.detail
-    assert outcome.failures and "depends_on_nothing.ipynb::Cell 0" in outcome.failures[0]
-    runner.report([outcome])
-    summary = capsys.readouterr().out
-    assert "depends_on_nothing.ipynb::Cell 0" in summary and "[KERAS_BACKEND=jax]" in summary
-
-
-def test_chapter_14_declares_the_packages_it_needs():
+def test_appendix_a_declares_the_packages_it_needs():
     metadata = json.loads((ROOT / "chapters" / "appendix_a_three_backends.ipynb").read_text())["metadata"]
     assert set(metadata["lstm_book"]["requires"]) == set(BACKENDS)
-
-
-NBVAL_MARKERS = {"NBVAL_IGNORE_OUTPUT", "NBVAL_CHECK_OUTPUT", "NBVAL_RAISES_EXCEPTION", "NBVAL_SKIP"}
-
-
-@pytest.mark.parametrize("path", sorted((ROOT / "chapters").glob("*.ipynb")), ids=lambda p: p.name)
-def test_nbval_markers_are_written_as_nbval_reads_them(path):
-    """nbval only honours a comment line that is exactly the marker: in
-    ``# NBVAL_IGNORE_OUTPUT: rounding differs``, it sees no marker, compares the cell, and the
-    chapter then fails only on another backend or machine. The reason goes on the next line."""
-    cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
-    for index, cell in enumerate(cells):
-        for line in "".join(cell["source"]).splitlines():
-            comment = line.strip()
-            if comment.startswith("#") and "NBVAL_" in comment:
-                assert comment.lstrip("#").strip() in NBVAL_MARKERS, (
-                    f"{path.name} Cell {index}: {comment!r} is not a marker nbval recognises; "
-                    "put the marker alone on its line and the reason on the next"
-                )

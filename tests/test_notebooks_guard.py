@@ -81,3 +81,22 @@ def test_has_a_summary_and_an_exercise(path):
     )
     assert "## What to remember" in markdown, f"{path.name} has no 'What to remember' section"
     assert "## Exercise" in markdown, f"{path.name} has no exercise"
+
+
+NBVAL_MARKERS = {"NBVAL_IGNORE_OUTPUT", "NBVAL_CHECK_OUTPUT", "NBVAL_RAISES_EXCEPTION", "NBVAL_SKIP"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_nbval_markers_are_written_as_nbval_reads_them(path):
+    """nbval only honours a comment line that is exactly the marker: in
+    ``# NBVAL_IGNORE_OUTPUT: rounding differs``, it sees no marker, compares the cell, and the
+    chapter then fails only on another backend or machine. The reason goes on the next line."""
+    cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    for index, cell in enumerate(cells):
+        for line in "".join(cell["source"]).splitlines():
+            comment = line.strip()
+            if comment.startswith("#") and "NBVAL_" in comment:
+                assert comment.lstrip("#").strip() in NBVAL_MARKERS, (
+                    f"{path.name} Cell {index}: {comment!r} is not a marker nbval recognises; "
+                    "put the marker alone on its line and the reason on the next"
+                )

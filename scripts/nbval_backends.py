@@ -1,8 +1,8 @@
 """Run the nbval pass over every chapter once per Keras backend (`make test-backends`).
 
-    python scripts/test_backends.py                      # JAX, then PyTorch
-    python scripts/test_backends.py --backends torch     # one of them
-    python scripts/test_backends.py --backends tensorflow,jax,torch -- chapters/14_*.ipynb
+    python scripts/nbval_backends.py                      # JAX, then PyTorch
+    python scripts/nbval_backends.py --backends torch     # one of them
+    python scripts/nbval_backends.py --backends tensorflow,jax,torch -- chapters/appendix_a_*.ipynb
 
 `make test` is the TensorFlow pass. This script repeats it with ``KERAS_BACKEND=jax`` and
 ``KERAS_BACKEND=torch``: every chapter must print exactly its stored output on every engine.
