@@ -1,4 +1,7 @@
-"""Keras LSTM weights ported into torch.nn.LSTM give the same numbers (skipped without torch)."""
+"""Keras LSTM and GRU weights ported into torch.nn.LSTM / nn.GRU give the same numbers.
+
+The tests that run PyTorch are skipped without it; the weight plumbing is tested either way.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,13 @@ import pytest
 
 from lstm_helpers import recurrent_weights
 from lstm_helpers._runtime import keras
-from lstm_helpers.reference import lstm_forward
-from lstm_helpers.torch_port import to_torch_lstm, torch_lstm_weights
+from lstm_helpers.reference import gru_forward, lstm_forward
+from lstm_helpers.torch_port import (
+    to_torch_gru,
+    to_torch_lstm,
+    torch_gru_weights,
+    torch_lstm_weights,
+)
 
 TOLERANCE = 1e-5
 
@@ -118,3 +126,166 @@ def test_a_layer_that_is_not_recurrent_is_refused():
 def test_an_unbuilt_layer_is_refused():
     with pytest.raises(ValueError, match="not built yet"):
         torch_lstm_weights(keras.layers.LSTM(3))
+
+
+def test_batch_first_must_be_a_bool():
+    layer = keras.layers.LSTM(3)
+    layer(np.zeros((1, 2, 2), "float32"))
+    with pytest.raises(TypeError, match="batch_first must be a bool, got int"):
+        to_torch_lstm(layer, batch_first=1)
+
+
+# GRU ---------------------------------------------------------------------------------------
+
+
+def random_gru(units, features, *, bidirectional=False, seed=0, **options):
+    """A built GRU with random weights everywhere, biases included.
+
+    A fresh GRU's biases are zeros, which would hide a bias row put in the wrong place.
+    """
+    layer = keras.layers.GRU(units, return_sequences=True, return_state=True, **options)
+    if bidirectional:
+        layer = keras.layers.Bidirectional(layer)
+    layer.build((None, None, features))
+    rng = np.random.default_rng(seed)
+    layer.set_weights(
+        [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()]
+    )
+    return layer
+
+
+def test_gru_gates_move_from_z_r_h_to_r_z_n():
+    units = 4
+    layer = random_gru(units, 5)
+    kernel, recurrent_kernel, bias = recurrent_weights(layer)
+    weights = torch_gru_weights(layer)
+    assert list(weights) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+    assert weights["weight_ih_l0"].shape == (12, 5)
+    assert weights["weight_hh_l0"].shape == (12, 4)
+    z, r, h = slice(0, units), slice(units, 2 * units), slice(2 * units, 3 * units)
+    # PyTorch's rows: r (reset), z (update), n (new, Keras's h), each block transposed
+    for torch_rows, keras_columns in ((slice(0, 4), r), (slice(4, 8), z), (slice(8, 12), h)):
+        np.testing.assert_array_equal(weights["weight_ih_l0"][torch_rows], kernel[:, keras_columns].T)
+        np.testing.assert_array_equal(
+            weights["weight_hh_l0"][torch_rows], recurrent_kernel[:, keras_columns].T
+        )
+        # the two bias rows stay apart: row 0 with the input, row 1 with the recurrent part
+        np.testing.assert_array_equal(weights["bias_ih_l0"][torch_rows], bias[0, keras_columns])
+        np.testing.assert_array_equal(weights["bias_hh_l0"][torch_rows], bias[1, keras_columns])
+
+
+@pytest.mark.parametrize("timesteps", [1, 7])
+def test_ported_gru_returns_what_keras_returns(timesteps):
+    torch = pytest.importorskip("torch")
+    x = sample((3, timesteps, 5), seed=timesteps)
+    layer = random_gru(4, 5, seed=timesteps)
+    sequences, h = as_numpy(layer(x))
+    with torch.no_grad():
+        output, h_n = to_torch_gru(layer)(torch.from_numpy(x))
+    assert isinstance(to_torch_gru(layer), torch.nn.GRU)
+    assert tuple(output.shape) == (3, timesteps, 4)
+    assert tuple(h_n.shape) == (1, 3, 4)
+    assert np.abs(output.numpy() - sequences).max() < TOLERANCE
+    assert np.abs(h_n[0].numpy() - h).max() < TOLERANCE
+    # and the NumPy reference agrees with both
+    assert np.abs(gru_forward(x, *recurrent_weights(layer))[0] - output.numpy()).max() < TOLERANCE
+
+
+def test_the_numbers_would_show_a_wrong_gate_order():
+    """The comparison above is sharp enough to see z and r left in Keras's order."""
+    torch = pytest.importorskip("torch")
+    x = sample((3, 6, 5), seed=2)
+    layer = random_gru(4, 5, seed=2)
+    sequences, _ = as_numpy(layer(x))
+    kernel, recurrent_kernel, bias = recurrent_weights(layer)
+    unordered = torch.nn.GRU(5, 4, batch_first=True)
+    unordered.load_state_dict({
+        name: torch.from_numpy(np.ascontiguousarray(array.T))
+        for name, array in (
+            ("weight_ih_l0", kernel), ("weight_hh_l0", recurrent_kernel),
+            ("bias_ih_l0", bias[0]), ("bias_hh_l0", bias[1]),
+        )
+    })
+    with torch.no_grad():
+        output, _ = unordered(torch.from_numpy(x))
+    assert np.abs(output.numpy() - sequences).max() > 100 * TOLERANCE
+
+
+def test_ported_gru_with_time_major_input():
+    torch = pytest.importorskip("torch")
+    x = sample((2, 6, 3))
+    layer = random_gru(5, 3, seed=3)
+    _, last = as_numpy(layer(x))
+    with torch.no_grad():
+        output, h_n = to_torch_gru(layer, batch_first=False)(torch.from_numpy(x.transpose(1, 0, 2)))
+    assert tuple(output.shape) == (6, 2, 5)
+    assert np.abs(output[-1].numpy() - last).max() < TOLERANCE
+    assert np.abs(h_n[0].numpy() - last).max() < TOLERANCE
+
+
+def test_ported_bidirectional_gru_puts_forward_then_backward():
+    torch = pytest.importorskip("torch")
+    x = sample((2, 6, 3), seed=1)
+    layer = random_gru(4, 3, bidirectional=True, seed=4)
+    assert sorted(torch_gru_weights(layer)) == sorted(
+        f"{kind}_l0{suffix}"
+        for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        for suffix in ("", "_reverse")
+    )
+    sequences, forward_h, backward_h = as_numpy(layer(x))
+    with torch.no_grad():
+        output, h_n = to_torch_gru(layer)(torch.from_numpy(x))
+    assert tuple(output.shape) == (2, 6, 8)
+    assert tuple(h_n.shape) == (2, 2, 4)
+    assert np.abs(output.numpy() - sequences).max() < TOLERANCE
+    assert np.abs(h_n[0].numpy() - forward_h).max() < TOLERANCE
+    assert np.abs(h_n[1].numpy() - backward_h).max() < TOLERANCE
+
+
+@pytest.mark.parametrize(
+    ("make_layer", "error", "expected"),
+    [
+        (lambda: keras.layers.LSTM(3), TypeError, "expected a keras.layers.GRU or a Bidirectional"),
+        (lambda: keras.layers.SimpleRNN(3), TypeError, "expected a keras.layers.GRU"),
+        (lambda: keras.layers.GRU(3, reset_after=False), ValueError, "only reset_after=True"),
+        (
+            lambda: keras.layers.Bidirectional(keras.layers.GRU(3, reset_after=False)),
+            ValueError,
+            "only reset_after=True",
+        ),
+        (lambda: keras.layers.GRU(3, activation="relu"), ValueError, "activation='tanh'"),
+        (
+            lambda: keras.layers.GRU(3, recurrent_activation="hard_sigmoid"),
+            ValueError,
+            "recurrent_activation='sigmoid'",
+        ),
+        (lambda: keras.layers.GRU(3, go_backwards=True), ValueError, "go_backwards=False"),
+        (lambda: keras.layers.GRU(3, use_bias=False), ValueError, "expected a bias"),
+    ],
+)
+def test_layers_nn_gru_cannot_match_are_refused(make_layer, error, expected):
+    layer = make_layer()
+    layer(np.zeros((1, 2, 2), "float32"))
+    with pytest.raises(error, match=expected):
+        torch_gru_weights(layer)
+    with pytest.raises(error, match=expected):
+        to_torch_gru(layer)
+
+
+@pytest.mark.parametrize(
+    ("layer", "error", "expected"),
+    [
+        (keras.layers.Dense(3), TypeError, "expected a keras.layers.LSTM, GRU or SimpleRNN"),
+        ("GRU", TypeError, "got str"),
+        (keras.layers.GRU(3), ValueError, "not built yet"),
+    ],
+)
+def test_gru_port_refuses_what_is_not_a_built_gru(layer, error, expected):
+    with pytest.raises(error, match=expected):
+        torch_gru_weights(layer)
+
+
+def test_gru_batch_first_must_be_a_bool():
+    layer = random_gru(3, 2)
+    with pytest.raises(TypeError, match="batch_first must be a bool, got str"):
+        to_torch_gru(layer, batch_first="yes")
