@@ -4,8 +4,9 @@
   (fonts, TeX extensions, the accessibility menu), copied from the ``sphinx-mathjax-offline``
   package on PyPI (byte-identical to the npm package's ``es5/`` build), so a page with equations
   needs no CDN. ``mathjax_path`` in _config.yml points here.
-* ``_static/shape-explorer.json``: every row of the cheat sheet with symbolic shapes, from
-  :func:`lstm_helpers.cheatsheet.write_explorer_data`, read by ``_static/shape-explorer.js``.
+* ``_static/shape-explorer.json``: every row of the cheat sheet with symbolic shapes, and the
+  type Keras returns several arrays in (observed by calling a few real layers, under a second),
+  from :func:`lstm_helpers.cheatsheet.write_explorer_data`, read by ``_static/shape-explorer.js``.
 
 Both are written into the built site after a successful build, never into the source
 ``_static/`` folder: Jupyter Book adds every ``.js`` file under the source ``_static/`` to every

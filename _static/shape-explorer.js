@@ -4,10 +4,11 @@
  *
  * Every shape and formula comes from shape-explorer.json, which `make book` writes with
  * lstm_helpers.cheatsheet.write_explorer_data from the book's one rule (returned_arrays) and
- * parameter_formula. This file knows no shape rule: it only looks up the configuration the
- * reader picked and evaluates symbolic sizes such as "2*units" with the same small grammar as
- * lstm_helpers.shapes.evaluate (integers, names, +, -, * and parentheses; an unknown size,
- * None, makes the result None).
+ * parameter_formula; how several arrays come back (a tuple, on Keras 3.15.1) is its
+ * returned_container, observed on real Keras layers when the file is written. This file knows
+ * no shape rule: it only looks up the configuration the reader picked and evaluates symbolic
+ * sizes such as "2*units" with the same small grammar as lstm_helpers.shapes.evaluate
+ * (integers, names, +, -, * and parentheses; an unknown size, None, makes the result None).
  *
  * Jupyter Book adds this script to every page; it does nothing where there is no
  * #shape-explorer element. Without JavaScript the page keeps its static table.
@@ -248,8 +249,20 @@
         return row;
       }));
       var n = configuration.arrays.length;
-      count.textContent = n === 1 ? "One array: the layer returns it as it is, not in a list." :
-        n + " arrays, returned as a list in this order.";
+      var container = data.returned_container;
+      count.setAttribute("data-returned-as", n === 1 ? "" : container);
+      if (n === 1) {
+        count.textContent = "One array: the layer returns it as it is, not in a " + container + ".";
+      } else {
+        var names = configuration.arrays.map(function (array) {
+          return array.name;
+        });
+        count.replaceChildren(
+          document.createTextNode(n + " arrays, returned as a " + container + " in this order, so "),
+          element("code", { text: names.join(", ") + " = layer(x)" }),
+          document.createTextNode(" unpacks them.")
+        );
+      }
       var total = evaluate(configuration.parameters, values);
       parameters.setAttribute("data-parameters", String(total));
       parameters.replaceChildren(
@@ -278,6 +291,9 @@
         return response.json();
       })
       .then(function (data) {
+        if (typeof data.returned_container !== "string") {
+          throw new Error("shape-explorer.json has no returned_container; rebuild the site");
+        }
         build(root, data);
       })
       .catch(function (error) {

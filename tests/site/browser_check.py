@@ -15,7 +15,8 @@ links every page in _toc.yml, notebook pages have a Binder launch link and a .ip
 link. Then: the search page finds ``return_state``, equations are typeset by the local MathJax,
 the cheat sheet's static table is there without JavaScript, and the shape explorer, driven
 through several configurations, shows exactly what ``expected_outputs`` and
-``parameter_count`` give in Python. Screenshots and a JSON report go to test-output/site/.
+``parameter_count`` give in Python, and says how the arrays come back as Python observed it
+on real Keras layers (``returned_container``). Screenshots and a JSON report go to test-output/site/.
 """
 
 from __future__ import annotations
@@ -294,6 +295,8 @@ def test_search_finds_return_state(browser, base_url):
 
 
 def test_cheat_sheet_without_javascript(playwright_instance, base_url):
+    from lstm_helpers import cheat_sheet
+
     context, profile = _launch(playwright_instance, base_url, java_script_enabled=False)
     try:
         page = context.new_page()
@@ -303,7 +306,7 @@ def test_cheat_sheet_without_javascript(playwright_instance, base_url):
     finally:
         context.close()
         shutil.rmtree(profile, ignore_errors=True)
-    assert rows == 72
+    assert rows == len(cheat_sheet().table_rows)  # 72 combinations, identical ones merged
     assert "table below" in fallback
 
 
@@ -319,6 +322,14 @@ EXPLORER_CASES = [
     ("SimpleRNN", "mul", False, False, 5, None, 2, 16),
     ("LSTM", None, False, True, 3, 7, 11, 13),
 ]
+
+
+@pytest.fixture(scope="module")
+def python_explorer_data() -> dict:
+    """What Python writes for the explorer now (it calls a few Keras layers: once per run)."""
+    from lstm_helpers.cheatsheet import explorer_data
+
+    return json.loads(json.dumps(explorer_data()))
 
 
 @pytest.fixture(scope="module")
@@ -342,7 +353,7 @@ def _set(page, kind, merge_mode, sequences, state, batch, timesteps, features, u
 
 
 @pytest.mark.parametrize("case", EXPLORER_CASES, ids=lambda c: "-".join(map(str, c)))
-def test_explorer_matches_python(explorer, case):
+def test_explorer_matches_python(explorer, case, python_explorer_data):
     from lstm_helpers import expected_outputs, parameter_count
     from lstm_helpers._runtime import keras
 
@@ -354,6 +365,7 @@ def test_explorer_matches_python(explorer, case):
         "rows => rows.map(r => [r.dataset.name, JSON.parse(r.dataset.shape), r.querySelector('.se-shape').textContent])",
     )
     parameters = int(page.get_attribute("#se-parameters", "data-parameters"))
+    count = page.inner_text("#se-count")
 
     layer = getattr(keras.layers, kind)(units, return_sequences=sequences, return_state=state)
     if merge_mode != "bare":
@@ -361,10 +373,21 @@ def test_explorer_matches_python(explorer, case):
     expected = expected_outputs(layer, (batch, timesteps, features))
     expected_parameters = parameter_count(kind, features, units, bidirectional=merge_mode != "bare")
 
-    REPORT["explorer"].append({"case": list(case), "shown": shown, "parameters": parameters})
+    # How several arrays come back: what Keras returned when Python wrote the data.
+    container = python_explorer_data["returned_container"]
+    names = [name for name, _ in expected]
+    expected_count = (
+        f"One array: the layer returns it as it is, not in a {container}." if len(names) == 1
+        else f"{len(names)} arrays, returned as a {container} in this order, so "
+        f"{', '.join(names)} = layer(x) unpacks them."
+    )
+
+    REPORT["explorer"].append({"case": list(case), "shown": shown, "parameters": parameters,
+                               "count": count})
     assert [(name, tuple(shape)) for name, shape, _ in shown] == expected
     assert [text for _, _, text in shown] == [str(shape) for _, shape in expected]
     assert parameters == expected_parameters
+    assert count == expected_count
 
 
 EXPRESSIONS = ["2*units", "4*units*(features+units+1)", "2*3*units*(features+units+2)",
@@ -388,11 +411,9 @@ def test_explorer_evaluates_like_python(explorer):
         assert raised, f"the explorer accepted {expression!r}, which Python refuses"
 
 
-def test_explorer_data_is_what_python_writes(site):
-    from lstm_helpers.cheatsheet import explorer_data
-
+def test_explorer_data_is_what_python_writes(site, python_explorer_data):
     shipped = json.loads((site / "_static" / "shape-explorer.json").read_text())
-    assert shipped == json.loads(json.dumps(explorer_data())), "rebuild: make book"
+    assert shipped == python_explorer_data, "rebuild: make book"
 
 
 def test_no_request_left_127_0_0_1():
