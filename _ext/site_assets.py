@@ -5,7 +5,7 @@
   package on PyPI (byte-identical to the npm package's ``es5/`` build), so a page with equations
   needs no CDN. ``mathjax_path`` in _config.yml points here.
 * ``_static/shape-explorer.json``: every row of the cheat sheet with symbolic shapes, and the
-  type Keras returns several arrays in (observed by calling a few real layers, under a second),
+  type Keras returns several arrays in (observed by calling 15 small Keras layers symbolically),
   from :func:`lstm_helpers.cheatsheet.write_explorer_data`, read by ``_static/shape-explorer.js``.
 
 Both are written into the built site after a successful build, never into the source
