@@ -1,83 +1,101 @@
 """pytest hooks for the whole repository (unit tests and nbval over chapters/).
 
 - The report header names the Keras backend, so a failing nbval cell reads as
-  "notebook, cell, backend" in CI logs.
+  "notebook, cell, backend" in CI logs, and how notebook kernels are started.
 - A notebook can declare packages it needs in its metadata,
   ``{"lstm_book": {"requires": ["torch"]}}``; where one is missing, its cells are skipped with
-  the reason, instead of failing, and the run says so.
-- A notebook kernel that dies before it answers its first message is started again (up to
-  ``KERNEL_START_ATTEMPTS`` times), with a warning that quotes what the dead kernel printed.
+  the reason and the requirements file that provides it (:data:`OPTIONAL_REQUIREMENTS`),
+  instead of failing, and the run says so at the end.
+- Notebook kernels are started by :mod:`scripts.kernels.start`: forked from a warm process
+  that has already imported what every chapter imports, over Unix sockets (``WARM_KERNELS=0``:
+  nbval's own fresh kernels, with the retry of :mod:`scripts.kernels.retry`). The run ends with
+  a line saying how many kernels were warm, and why any were not.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
 import os
-import tempfile
-import warnings
-from collections.abc import Callable
+import re
 from pathlib import Path
 
 import pytest
 
-KERNEL_START_ATTEMPTS = 3
+from scripts.kernels import start as kernels
+
+ROOT = Path(__file__).resolve().parent
+# Optional module a notebook may require -> the requirements file that installs it. The one
+# place for this; a file that includes another (-r) covers it.
+OPTIONAL_REQUIREMENTS = {
+    "torch": "requirements-torch.txt",
+    "jax": "requirements-backends.txt",
+    "tf_keras": "requirements-keras2.txt",
+}
+_REPORTS = pytest.StashKey[list]()
 
 
-class KernelStartWarning(UserWarning):
-    """A notebook kernel died while starting and was started again."""
+def included_files(name: str) -> set[str]:
+    """The requirements files that ``name`` pulls in with ``-r`` (none if it does not exist)."""
+    try:
+        text = (ROOT / name).read_text()
+    except OSError:
+        return set()
+    return {m[2] for m in re.finditer(r"^\s*(-r|--requirement)\s+(\S+)", text, re.MULTILINE)}
 
 
-def retry_kernel_start(start: Callable, attempts: int = KERNEL_START_ATTEMPTS) -> Callable:
-    """Wrap nbval's ``start_new_kernel`` so that a kernel that dies at start is started again.
+def install_hint(missing: list[str]) -> str:
+    """What to install for ``missing`` modules: their requirements files, fewest that cover."""
+    files = list(dict.fromkeys(OPTIONAL_REQUIREMENTS[m] for m in missing if m in OPTIONAL_REQUIREMENTS))
+    files = [f for f in files if not any(f in included_files(other) for other in files if other != f)]
+    unknown = [m for m in missing if m not in OPTIONAL_REQUIREMENTS]
+    hints = [f"install {' and '.join(files)} to run it"] if files else []
+    if unknown:
+        hints.append(f"no requirements file here provides {', '.join(unknown)}: name one for it "
+                     "in OPTIONAL_REQUIREMENTS in conftest.py")
+    return "; ".join(hints)
 
-    Two pytest workers start kernels at the same time. jupyter_client picks each kernel's five
-    TCP ports by binding to port 0 and letting go; another process can take one of them before
-    the kernel binds it, and the kernel exits with "Address already in use" before running a
-    line of the notebook (nbval reports every cell as "Kernel died before replying to
-    kernel_info"). Nothing a chapter does can cause that, so it is retried here, not hidden:
-    each retry is a ``KernelStartWarning`` in the run's summary, with the dead kernel's stderr
-    (nbval itself sends it to /dev/null). A kernel that dies on every attempt still fails.
-    """
-    if attempts < 1:
-        raise ValueError(f"attempts must be at least 1, got {attempts}")
 
-    @functools.wraps(start)
-    def start_new_kernel(*args, **kwargs):
-        attempt = 1
-        while True:
-            with tempfile.TemporaryFile(mode="w+") as kernel_stderr:
-                kwargs["stderr"] = kernel_stderr
-                try:
-                    return start(*args, **kwargs)
-                except RuntimeError as error:
-                    kernel_stderr.seek(0)
-                    printed = kernel_stderr.read().strip()[-1500:] or "(nothing)"
-                    message = (
-                        f"notebook kernel died while starting (attempt {attempt} of {attempts}, "
-                        f"in {kwargs.get('cwd')}): {error}. The kernel printed: {printed}"
-                    )
-                    if attempt == attempts:
-                        raise RuntimeError(message) from error
-                    warnings.warn(message, KernelStartWarning, stacklevel=2)
-            attempt += 1
-
-    return start_new_kernel
+def skip_reason(notebook: str, missing: list[str]) -> str:
+    verb = "is" if len(missing) == 1 else "are"
+    return f"{notebook} needs {', '.join(missing)}, which {verb} not installed ({install_hint(missing)})"
 
 
 def pytest_configure(config):
+    config.stash[_REPORTS] = []
     if importlib.util.find_spec("nbval") is None:
         return
     import nbval.kernel
 
-    # RunningKernel looks start_new_kernel up in its module at call time, so this is enough.
-    if not hasattr(nbval.kernel.start_new_kernel, "__wrapped__"):
-        nbval.kernel.start_new_kernel = retry_kernel_start(nbval.kernel.start_new_kernel)
+    kernels.install(nbval.kernel)
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_WorkerReports(config), "lstm-book-kernel-reports")
+
+
+def _starter() -> kernels.KernelStarter | None:
+    import nbval.kernel
+
+    return getattr(nbval.kernel.start_new_kernel, "starter", None)
+
+
+class _WorkerReports:
+    """On the xdist controller: collect each worker's report on its notebook kernels."""
+
+    def __init__(self, config):
+        self.config = config
+
+    def pytest_testnodedown(self, node, error):
+        report = getattr(node, "workeroutput", {}).get("notebook_kernels")
+        if report:
+            self.config.stash[_REPORTS].append(json.loads(report))
 
 
 def pytest_report_header(config):
-    return f"Keras backend: {os.environ.get('KERAS_BACKEND', 'tensorflow')}"
+    setting = kernels.warm_kernels_setting()
+    how = ("fresh, nbval's own (WARM_KERNELS=0)" if setting == "off" else
+           "forked from a warm process where the session runs several notebooks "
+           f"({'WARM_KERNELS=1: a fresh one fails the run' if setting == 'required' else 'WARM_KERNELS=0 for fresh ones'})")
+    return [f"Keras backend: {os.environ.get('KERAS_BACKEND', 'tensorflow')}", f"notebook kernels: {how}"]
 
 
 def _missing_requirements(path: Path) -> list[str]:
@@ -99,13 +117,30 @@ def pytest_collection_modifyitems(config, items):
             missing_by_path[path] = _missing_requirements(path)
         missing = missing_by_path[path]
         if missing:
-            # requirements-backends.txt holds JAX and includes requirements-torch.txt.
-            extra = "requirements-torch.txt" if missing == ["torch"] else "requirements-backends.txt"
-            verb = "is" if len(missing) == 1 else "are"
-            item.add_marker(pytest.mark.skip(
-                reason=f"{path.name} needs {', '.join(missing)}, which {verb} not installed "
-                f"(install {extra} to run it)"
-            ))
+            item.add_marker(pytest.mark.skip(reason=skip_reason(path.name, missing)))
+    starter = _starter() if importlib.util.find_spec("nbval") else None
+    if starter is not None and not config.option.collectonly:
+        starter.expect_notebooks(sum(1 for missing in missing_by_path.values() if not missing))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    starter = _starter() if importlib.util.find_spec("nbval") else None
+    if starter is not None:
+        report = starter.report()
+        starter.close()
+        if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints it
+            config.workeroutput["notebook_kernels"] = json.dumps(report)
+            return
+        config.stash[_REPORTS].append(report)
+    reports = config.stash.get(_REPORTS, [])
+    if not reports:
+        return
+    merged = kernels.merge_reports(reports)
+    config.stash[_REPORTS] = [merged]
+    if (kernels.warm_kernels_setting() == "required" and merged["warm_wanted"]
+            and merged["fresh"] and session.exitstatus == 0):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -115,3 +150,13 @@ def pytest_terminal_summary(terminalreporter):
     }
     for reason in sorted(skipped):
         terminalreporter.write_line(f"SKIPPED CHAPTER: {reason.removeprefix('Skipped: ')}", yellow=True)
+    reports = terminalreporter.config.stash.get(_REPORTS, [])
+    if reports:
+        report = reports[0]
+        failing = kernels.warm_kernels_setting() == "required" and report["warm_wanted"] and report["fresh"]
+        for line in kernels.summary_lines(report):
+            terminalreporter.write_line(line, red=bool(failing))
+        if failing:
+            terminalreporter.write_line(
+                "WARM_KERNELS=1: every notebook kernel had to be forked warm; the fresh ones above "
+                "fail the run", red=True)

@@ -1,24 +1,10 @@
-"""The root conftest's retry of a notebook kernel that dies while starting."""
+"""The retry of a notebook kernel that dies while starting (the ordinary path's TCP race)."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _root_conftest():
-    # Loaded under its own name: importing it as "conftest" would clash with tests/conftest.py.
-    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-root_conftest = _root_conftest()
+from scripts.kernels import retry
 
 
 class FakeStart:
@@ -39,23 +25,23 @@ class FakeStart:
 
 def test_a_kernel_that_starts_is_returned_at_once():
     start = FakeStart(deaths=0)
-    with_retries = root_conftest.retry_kernel_start(start)
+    with_retries = retry.retry_kernel_start(start)
     assert with_retries(kernel_name="python3", cwd="chapters") == ("manager", "client")
     assert start.calls == 1
 
 
 def test_a_kernel_that_dies_once_is_started_again_with_a_warning_quoting_its_stderr():
     start = FakeStart(deaths=1)
-    with_retries = root_conftest.retry_kernel_start(start)
-    with pytest.warns(root_conftest.KernelStartWarning, match=r"attempt 1 of 3.*Address already in use \(call 1\)"):
+    with_retries = retry.retry_kernel_start(start)
+    with pytest.warns(retry.KernelStartWarning, match=r"attempt 1 of 3.*Address already in use \(call 1\)"):
         assert with_retries(kernel_name="python3", cwd="chapters") == ("manager", "client")
     assert start.calls == 2
 
 
 def test_a_kernel_that_always_dies_fails_after_the_last_attempt():
     start = FakeStart(deaths=10)
-    with_retries = root_conftest.retry_kernel_start(start, attempts=3)
-    with pytest.warns(root_conftest.KernelStartWarning), pytest.raises(
+    with_retries = retry.retry_kernel_start(start, attempts=3)
+    with pytest.warns(retry.KernelStartWarning), pytest.raises(
         RuntimeError, match=r"attempt 3 of 3.*kernel_info.*Address already in use \(call 3\)"
     ):
         with_retries(kernel_name="python3", cwd="chapters")
@@ -67,15 +53,9 @@ def test_other_errors_are_not_retried():
         raise KeyError("no such kernel")
 
     with pytest.raises(KeyError):
-        root_conftest.retry_kernel_start(broken)(kernel_name="python3")
+        retry.retry_kernel_start(broken)(kernel_name="python3")
 
 
 def test_at_least_one_attempt():
     with pytest.raises(ValueError, match="at least 1"):
-        root_conftest.retry_kernel_start(FakeStart(0), attempts=0)
-
-
-def test_nbval_uses_the_wrapped_start():
-    import nbval.kernel
-
-    assert hasattr(nbval.kernel.start_new_kernel, "__wrapped__")
+        retry.retry_kernel_start(FakeStart(0), attempts=0)

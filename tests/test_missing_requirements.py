@@ -1,32 +1,53 @@
-"""A notebook that declares a package the machine lacks is skipped, and the run says why."""
+"""A notebook that declares a module the machine lacks is skipped, naming the file that installs it.
+
+The skip itself, end to end in an nbval run, is tested in test_nbval_backends.py.
+"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_a_notebook_needing_a_missing_package_is_skipped_with_the_reason(tmp_path):
-    cell = nbformat.v4.new_code_cell("print(1)", execution_count=1)
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
-    notebook = nbformat.v4.new_notebook(cells=[cell])
-    notebook.metadata["lstm_book"] = {"requires": ["no_such_package_here"]}
-    nbformat.write(notebook, tmp_path / "needs_it.ipynb")
+@pytest.fixture
+def root_conftest(pytestconfig):
+    """The repository's conftest.py, as pytest loaded it (it is not importable by name)."""
+    return pytestconfig.pluginmanager.get_plugin(str(ROOT / "conftest.py"))
 
-    result = subprocess.run(
-        # The repository's conftest.py, loaded as a plugin: the notebook lives outside the repo.
-        [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider",
-         "-p", "no:hypothesispytest", "--nbval", "--nbval-current-env", "needs_it.ipynb"],
-        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        capture_output=True, text=True, timeout=120,
+
+def test_each_optional_module_names_its_own_requirements_file(root_conftest):
+    reason = root_conftest.skip_reason
+    assert reason("14_keras_to_pytorch.ipynb", ["torch"]) == (
+        "14_keras_to_pytorch.ipynb needs torch, which is not installed "
+        "(install requirements-torch.txt to run it)"
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 skipped" in result.stdout
-    assert ("SKIPPED CHAPTER: needs_it.ipynb needs no_such_package_here, which is not installed "
-            "(install requirements-backends.txt to run it)") in result.stdout
+    assert reason("a.ipynb", ["jax"]).endswith("(install requirements-backends.txt to run it)")
+    assert reason("19.ipynb", ["tf_keras"]).endswith("(install requirements-keras2.txt to run it)")
+
+
+def test_a_file_that_includes_another_is_named_alone(root_conftest):
+    # requirements-backends.txt has `-r requirements-torch.txt`.
+    assert "requirements-torch.txt" in root_conftest.included_files("requirements-backends.txt")
+    assert root_conftest.skip_reason("appendix_a.ipynb", ["jax", "torch"]) == (
+        "appendix_a.ipynb needs jax, torch, which are not installed "
+        "(install requirements-backends.txt to run it)"
+    )
+    assert root_conftest.install_hint(["torch", "tf_keras"]) == (
+        "install requirements-torch.txt and requirements-keras2.txt to run it"
+    )
+
+
+def test_a_module_no_file_provides_says_where_to_name_one(root_conftest):
+    assert root_conftest.install_hint(["no_such_package_here", "torch"]) == (
+        "install requirements-torch.txt to run it; no requirements file here provides "
+        "no_such_package_here: name one for it in OPTIONAL_REQUIREMENTS in conftest.py"
+    )
+
+
+def test_the_files_named_install_those_modules(root_conftest):
+    files = root_conftest.OPTIONAL_REQUIREMENTS
+    assert "torch==" in (ROOT / files["torch"]).read_text()
+    assert "jax[cpu]==" in (ROOT / files["jax"]).read_text()

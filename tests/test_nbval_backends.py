@@ -68,18 +68,50 @@ def test_a_backend_that_cannot_be_installed_is_skipped_locally_and_fails_in_ci(t
     assert "FAILED" in strict and "in CI a backend that cannot be installed fails the run" in strict
 
 
-def test_a_failing_cell_is_named_with_its_notebook_and_backend(tmp_path, capsys):
-    cell = nbformat.v4.new_code_cell("print(1 + 1)", execution_count=1)
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]
-    notebook = tmp_path / "depends_on_nothing.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), notebook)
-    outcome = runner.run_pass("jax", ["-p", "no:cacheprovider", "-p", "no:hypothesispytest",
-                                      "--nbval", "--nbval-current-env",
-                                      "--rootdir", str(tmp_path), str(notebook)])
+def _notebook(path: Path, cells: list[tuple[str, str]], requires: list[str] | None = None) -> None:
+    """A notebook whose code cells print the stored text given with them."""
+    code_cells = []
+    for count, (source, printed) in enumerate(cells, start=1):
+        cell = nbformat.v4.new_code_cell(source, execution_count=count)
+        if printed:
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)]
+        code_cells.append(cell)
+    notebook = nbformat.v4.new_notebook(cells=code_cells)
+    if requires:
+        notebook.metadata["lstm_book"] = {"requires": requires}
+    nbformat.write(notebook, path)
+
+
+def test_one_pass_names_failures_by_notebook_and_backend_skips_what_it_cannot_run_forked_warm(
+    tmp_path, capsys, monkeypatch
+):
+    """One nbval run through this repository's conftest.py, the way `make test` runs chapters.
+
+    A wrong output and a kernel that dies in a cell both fail, named by notebook, cell and
+    backend; a notebook needing a missing module is skipped, saying which file installs it;
+    the kernels were forked warm (WARM_KERNELS=1 fails the run if any was not).
+    """
+    _notebook(tmp_path / "passes.ipynb", [("print(1 + 1)", "2\n")])
+    _notebook(tmp_path / "wrong_output.ipynb", [("print(1 + 1)", "3\n")])
+    _notebook(tmp_path / "kills_its_kernel.ipynb",
+              [("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", ""), ("print(1)", "1\n")])
+    _notebook(tmp_path / "needs_it.ipynb", [("print(1)", "1\n")], requires=["no_such_package_here"])
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # `-p conftest`: the repository's, by name
+    monkeypatch.setenv("WARM_KERNELS", "1")
+    monkeypatch.setenv("WARM_KERNELS_PRELOAD", "ipykernel.kernelapp")  # what matters is the fork
+    outcome = runner.run_pass("jax", [
+        "-p", "conftest", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--nbval",
+        "--nbval-current-env", "--nbval-cell-timeout=1", "--rootdir", str(tmp_path), str(tmp_path),
+    ])
     printed = capsys.readouterr().out
-    assert "== nbval pass with KERAS_BACKEND=jax" in printed
-    assert outcome.status == "FAILED" and "1 failed" in outcome.detail
-    assert outcome.failures and "depends_on_nothing.ipynb::Cell 0" in outcome.failures[0]
+    assert "== nbval pass with KERAS_BACKEND=jax" in printed and "Keras backend: jax" in printed
+    # The dead kernel's cell times out; nbval then marks the cells after it as xfailed.
+    assert outcome.status == "FAILED" and outcome.detail == "2 failed, 1 passed, 1 skipped, 1 xfailed"
+    failed = sorted(failure.rsplit("/", 1)[-1] for failure in outcome.failures)
+    assert failed == ["kills_its_kernel.ipynb::Cell 0", "wrong_output.ipynb::Cell 0"]
+    assert ("SKIPPED CHAPTER: needs_it.ipynb needs no_such_package_here, which is not installed"
+            in printed)
+    assert "notebook kernels: 3 forked warm, 0 started fresh" in printed
     runner.report([outcome])
     summary = capsys.readouterr().out
-    assert "depends_on_nothing.ipynb::Cell 0" in summary and "[KERAS_BACKEND=jax]" in summary
+    assert "wrong_output.ipynb::Cell 0   [KERAS_BACKEND=jax]" in summary, summary
