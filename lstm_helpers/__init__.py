@@ -10,15 +10,25 @@ from lstm_helpers.backends import *  # noqa: F403
 from lstm_helpers.cheatsheet import *  # noqa: F403
 from lstm_helpers.data import *  # noqa: F403
 from lstm_helpers.describe import Description, describe
-from lstm_helpers.diagrams import draw_returns
-from lstm_helpers.engines_diagram import *  # noqa: F403
 from lstm_helpers.errors import *  # noqa: F403
 from lstm_helpers.exercises import check_answer
-from lstm_helpers.gate_diagrams import *  # noqa: F403
-from lstm_helpers.mask_diagram import *  # noqa: F403
-from lstm_helpers.overview import *  # noqa: F403
+from lstm_helpers.figures import (
+    ENCODER_DECODER_DESIGNS,
+    GATE_COLORS,
+    OVERVIEW_PANELS,
+    draw_encoder_decoder,
+    draw_engines,
+    draw_gate_layout,
+    draw_masking,
+    draw_overview,
+    draw_returns,
+    draw_stack,
+    draw_stateful_calls,
+    masked_output_labels,
+    plot_forecasts,
+    save_overview,
+)
 from lstm_helpers.params import parameter_count, parameter_formula
-from lstm_helpers.plotting import *  # noqa: F403
 from lstm_helpers.reference import *  # noqa: F403
 from lstm_helpers.seq2seq import *  # noqa: F403
 from lstm_helpers.session import setup
@@ -31,6 +41,5 @@ from lstm_helpers.shapes import (
     layer_config,
     returned_arrays,
 )
-from lstm_helpers.state_diagram import *  # noqa: F403
 from lstm_helpers.torch_port import *  # noqa: F403
 from lstm_helpers.weights import GATE_ORDER, copy_layer, recurrent_weights, split_gates

@@ -1,4 +1,7 @@
-"""The picture for appendix A: one notebook, one process per Keras backend, one comparison."""
+"""The picture for appendix A: one notebook, one process per Keras backend, one comparison.
+
+It has no time axis, so no steps to number.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,9 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 
 from lstm_helpers.backends import BACKENDS
-from lstm_helpers.drawing import BLUE, GREEN, YELLOW, arrow, box, canvas
+from lstm_helpers.figures._style import CHECK, NOTEBOOK, PROCESS, arrow, box, canvas
 
-ENGINE = BLUE  # a child process on one backend
-NOTEBOOK = YELLOW  # the notebook's own kernel
-CHECK = GREEN  # the comparison
+__all__ = ["draw_engines"]
 
 
 def draw_engines(backends: Sequence[str] = BACKENDS) -> Figure:
@@ -59,10 +60,7 @@ def draw_engines(backends: Sequence[str] = BACKENDS) -> Figure:
         h=1.5, **boxes)
     for i, name in enumerate(backends):
         y = height - 1.0 - 1.3 * i
-        box(ax, 5.4, y, f"new process\nKERAS_BACKEND={name}", ENGINE, w=2.6, h=0.8, **boxes)
+        box(ax, 5.4, y, f"new process\nKERAS_BACKEND={name}", PROCESS, w=2.6, h=0.8, **boxes)
         arrow(ax, (2.45, middle + 0.1 * (1 - i)), (4.05, y))
         arrow(ax, (6.75, y), (8.2, middle + 0.1 * (1 - i)))
     return fig
-
-
-__all__ = ["draw_engines"]

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from lstm_helpers import returned_arrays
-from lstm_helpers.overview import OVERVIEW_PANELS, draw_overview, save_overview
+from lstm_helpers import OVERVIEW_PANELS, draw_overview, returned_arrays, save_overview
 
-COMMITTED = Path(__file__).resolve().parent.parent / "_static" / "overview.svg"
+COMMITTED = Path(__file__).resolve().parents[2] / "_static" / "overview.svg"
 
 
 def test_draws_a_figure_labelled_with_every_returned_array():
@@ -35,7 +34,7 @@ def test_save_is_reproducible(tmp_path):
 def test_committed_picture_is_up_to_date(tmp_path):
     fresh = save_overview(tmp_path / "overview.svg")
     assert COMMITTED.read_bytes() == fresh.read_bytes(), (
-        "_static/overview.svg is stale; regenerate it with: python -c \"from lstm_helpers.overview "
+        "_static/overview.svg is stale; regenerate it with: python -c \"from lstm_helpers "
         "import save_overview; save_overview('_static/overview.svg')\""
     )
 

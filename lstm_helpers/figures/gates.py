@@ -3,39 +3,33 @@
 The picture is drawn from the layer's real weight shapes (via
 :func:`lstm_helpers.recurrent_weights`) and its gate labels from
 :data:`lstm_helpers.GATE_ORDER`, so it cannot disagree with :func:`lstm_helpers.split_gates`.
+It has no time axis, so no steps to number.
 """
 
 from __future__ import annotations
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from lstm_helpers.drawing import canvas
+from lstm_helpers._checks import one_of
+from lstm_helpers.figures._style import GATE_COLORS, canvas
 from lstm_helpers.shapes import layer_config
 from lstm_helpers.weights import GATE_ORDER, recurrent_weights
 
-__all__ = ["GATE_COLORS", "draw_gate_layout"]
+__all__ = ["draw_gate_layout"]
 
-GATE_COLORS: dict[str, str] = {
-    "i": "#56B4E9",  # sky blue
-    "f": "#E69F00",  # orange
-    "c": "#009E73",  # green (PyTorch calls the candidate g)
-    "o": "#CC79A7",  # purple
-    "z": "#56B4E9",
-    "r": "#E69F00",
-    "h": "#009E73",
-}
-"""One colour per gate (Okabe-Ito, readable with colour-blindness), shared by both layouts."""
-
-_CELL = 0.09  # inches per weight row/column, before clamping
+LAYOUTS = ("keras", "torch")
+_INCHES_PER_WEIGHT = 0.09  # per row/column of a matrix, before clamping
 _MIN_SIDE = 0.28  # a 1-row bias must still be visible
+_ZEROS = "#DDDDDD"  # PyTorch's second bias, all zeros
 
 
 def _side(count: int) -> float:
-    return max(_MIN_SIDE, min(count * _CELL, 4.0))
+    return max(_MIN_SIDE, min(count * _INCHES_PER_WEIGHT, 4.0))
 
 
-def _matrix(ax, left: float, top: float, rows: int, cols: int, gates: tuple[str, ...],
+def _matrix(ax: Axes, left: float, top: float, rows: int, cols: int, gates: tuple[str, ...],
             *, along: str, torch_names: bool = False, zeros: bool = False) -> tuple[float, float]:
     """Draw a ``rows x cols`` matrix whose gates are split ``along`` "columns" or "rows".
 
@@ -50,7 +44,7 @@ def _matrix(ax, left: float, top: float, rows: int, cols: int, gates: tuple[str,
         else:
             x, y, w, h = left, top - (k + 1) * height / blocks, width, height / blocks
         ax.add_patch(Rectangle(
-            (x, y), w, h, facecolor="#DDDDDD" if zeros else GATE_COLORS[gate],
+            (x, y), w, h, facecolor=_ZEROS if zeros else GATE_COLORS[gate],
             edgecolor="black", linewidth=0.8,
         ))
         ax.text(x + w / 2, y + h / 2, "0" if zeros else label, ha="center", va="center",
@@ -85,8 +79,7 @@ def draw_gate_layout(layer: object, layout: str = "keras") -> Figure:
         If it is not built or has no bias, for an unknown ``layout``, or for
         ``layout="torch"`` with a layer other than an LSTM.
     """
-    if layout not in ("keras", "torch"):
-        raise ValueError(f"layout must be 'keras' or 'torch', got {layout!r}")
+    one_of("layout", layout, LAYOUTS)
     config = layer_config(layer)
     kernel, recurrent_kernel, bias = recurrent_weights(layer)
     if layout == "torch" and config.kind != "LSTM":

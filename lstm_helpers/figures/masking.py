@@ -2,7 +2,9 @@
 
 The labels follow the rule that :func:`lstm_helpers.lstm_forward` implements (and the tests
 hold to Keras): at a masked step the state passes through unchanged and the output repeats the
-previous output, which is zeros before the first real step.
+previous output, which is zeros before the first real step. Subscripts count the sequence's
+real steps from 0 (``x_0`` is its first value, wherever the padding puts it), so the same
+sequence padded two ways shows the same labels and the same final state.
 """
 
 from __future__ import annotations
@@ -12,36 +14,50 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from lstm_helpers.drawing import BLUE, GREY, PALE_BLUE, arrow, box, canvas
+from lstm_helpers.figures._style import (
+    FADED,
+    INPUT,
+    MUTED,
+    REPEATED,
+    RETURNED,
+    ZEROS,
+    arrow,
+    box,
+    canvas,
+    step,
+)
 
 __all__ = ["masked_output_labels", "draw_masking"]
 
-_REAL = BLUE  # a freshly computed output
-_REPEATED = PALE_BLUE  # an output copied from the step before
-_PAD = GREY  # a padding input
 _STEP = 1.15
 
 
 def masked_output_labels(mask_row: Sequence[bool]) -> list[str]:
-    """The output at each step of one masked sequence, as ``"h1"``, ``"h2"``, ... or ``"0"``.
+    """The output at each step of one masked sequence, as ``"h0"``, ``"h1"``, ... or ``"0"``.
 
-    ``hk`` is the hidden state after the k-th *real* step; a masked step shows whatever the
-    step before it showed.
+    ``hk`` is the hidden state after real step ``k``, counted from 0 (the sequence's first
+    value is real step 0); a masked step shows whatever the step before it showed, and
+    ``"0"`` (zeros) comes before the first real step.
 
     Examples
     --------
     >>> masked_output_labels([True, True, False, False])
-    ['h1', 'h2', 'h2', 'h2']
+    ['h0', 'h1', 'h1', 'h1']
     >>> masked_output_labels([False, True, True])
-    ['0', 'h1', 'h2']
+    ['0', 'h0', 'h1']
     """
     labels, previous, real = [], "0", 0
     for keep in mask_row:
         if keep:
-            real += 1
             previous = f"h{real}"
+            real += 1
         labels.append(previous)
     return labels
+
+
+def _math(label: str) -> str:
+    """``"h3"`` as the subscripted $h_{3}$ the other diagrams show; ``"0"`` stays ``"0"``."""
+    return label if label == "0" else step(label[0], int(label[1:]))
 
 
 def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
@@ -50,6 +66,8 @@ def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
     Each sequence gets two rows: its inputs (white ``x``: real data; grey ``0``: padding)
     and its outputs (dark blue: computed at that step; pale blue: repeated from the step before,
     because the step is masked). The final state, on the right, is the last real step's.
+    Subscripts count real steps from 0 (see :func:`masked_output_labels`), and a line under
+    the picture says so.
 
     Parameters
     ----------
@@ -83,7 +101,7 @@ def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
     rows, steps = mask.shape
     fig_w = _STEP * steps + 2.6
     band = 2.1
-    fig_h = band * rows + 0.3
+    fig_h = band * rows + 0.75  # the last 0.45 holds the note on the subscripts
     fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
     cell = {"w": 0.84, "h": 0.54}
     for r, mask_row in enumerate(mask):
@@ -95,14 +113,17 @@ def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
         outputs = masked_output_labels(mask_row)
         for t, (keep, out) in enumerate(zip(mask_row, outputs)):
             x = 0.8 + _STEP * t
-            if keep:  # numbered like the outputs: the k-th real input gives hk
-                box(ax, x, x_y, f"$x_{{{out[1:]}}}$", "white", **cell)
+            if keep:  # numbered like the outputs: real input k gives hk
+                box(ax, x, x_y, step("x", int(out[1:])), INPUT, **cell)
             else:
-                box(ax, x, x_y, "0", _PAD, dashed=True, text_color="black", **cell)
-            arrow(ax, (x, x_y + 0.3), (x, out_y - 0.3), color="black" if keep else "#AAAAAA",
+                box(ax, x, x_y, "0", ZEROS, dashed=True, text_color="black", **cell)
+            arrow(ax, (x, x_y + 0.3), (x, out_y - 0.3), color="black" if keep else FADED,
                   head=10)
-            box(ax, x, out_y, out, _REAL if keep else _REPEATED, dashed=not keep, **cell)
+            box(ax, x, out_y, _math(out), RETURNED if keep else REPEATED, dashed=not keep,
+                **cell)
         last_x = 0.8 + _STEP * (steps - 1)
-        ax.text(last_x + 0.65, out_y, f"final state = {outputs[-1]}", ha="left",
+        ax.text(last_x + 0.65, out_y, f"final state = {_math(outputs[-1])}", ha="left",
                 va="center", fontsize=10)
+    ax.text(0.2, 0.3, "Subscripts count the sequence's real steps from 0, wherever the padding "
+            "puts them.", ha="left", va="center", fontsize=9, color=MUTED)
     return fig

@@ -1,11 +1,12 @@
-"""describe() tables, draw_returns() pictures and check_answer() messages."""
+"""describe() tables (and, until they get files of their own, check_answer() messages and
+setup()'s seeding)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lstm_helpers import check_answer, describe, draw_returns, setup
+from lstm_helpers import check_answer, describe, setup
 from lstm_helpers._runtime import keras
 from lstm_helpers.exercises import NOT_ANSWERED
 
@@ -36,33 +37,16 @@ def test_describe_labels_bidirectional_layers():
     assert repr(describe(layer, X)).startswith("Bidirectional(SimpleRNN, merge_mode='sum')")
 
 
-@pytest.mark.parametrize(
-    "layer, returned_boxes",
-    [
-        (keras.layers.LSTM(3), 1),  # only h_T is blue
-        (keras.layers.LSTM(3, return_sequences=True), 4),
-        (keras.layers.LSTM(3, return_state=True), 1 + 2),  # h_T plus h and c
-        (keras.layers.GRU(3, return_state=True), 1 + 1),
-        (keras.layers.Bidirectional(keras.layers.LSTM(3)), 2),  # forward h_T, backward h_1
-        (keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True, return_state=True)), 8 + 4),
-    ],
-)
-def test_draw_returns_colours_exactly_the_returned_values(layer, returned_boxes):
-    from lstm_helpers.diagrams import RETURNED, STATE
-    from matplotlib.colors import to_rgba
-
-    figure = draw_returns(layer, timesteps=4)
-    faces = [p.get_facecolor() for p in figure.axes[0].patches if hasattr(p, "get_boxstyle")]
-    coloured = sum(face in (to_rgba(RETURNED), to_rgba(STATE)) for face in faces)
-    assert coloured == returned_boxes
-
-
 def test_check_answer_messages(capsys):
     check_answer(..., (3, 7))
     check_answer([3, 7], (3, 7))
     check_answer((7, 3), (3, 7), hint="units come last")
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [NOT_ANSWERED, "Correct: [3, 7]", "Not quite: (7, 3) is not what Keras gives. Hint: units come last"]
+    assert lines == [
+        NOT_ANSWERED,
+        "Correct: [3, 7]",
+        "Not quite: (7, 3) is not what Keras gives. Hint: units come last",
+    ]
 
 
 def test_setup_makes_weights_repeatable():

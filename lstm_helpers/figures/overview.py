@@ -2,10 +2,11 @@
 
 Every block in the picture is one array from :func:`lstm_helpers.returned_arrays`, drawn with
 the number of axes and the width that its symbolic shape says, so the picture cannot show a
-shape the book's rule does not give. The landing page shows it as ``_static/overview.svg``,
-written by :func:`save_overview`::
+shape the book's rule does not give. It has no step numbers: an output's time axis is drawn
+as a stack of sheets. The landing page shows it as ``_static/overview.svg``, written by
+:func:`save_overview` (the SVG carries its own opaque background, for the site's dark mode)::
 
-    python -c "from lstm_helpers.overview import save_overview; save_overview('_static/overview.svg')"
+    python -c "from lstm_helpers import save_overview; save_overview('_static/overview.svg')"
 """
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from lstm_helpers.diagrams import RETURNED, STATE, describe_call
-from lstm_helpers.drawing import canvas
-from lstm_helpers.shapes import LayerConfig, ReturnedArray, evaluate, returned_arrays
+from lstm_helpers.figures._style import (
+    MUTED,
+    RETURNED,
+    STATE,
+    canvas,
+    describe_call,
+    returned_by,
+)
+from lstm_helpers.shapes import LayerConfig, ReturnedArray, evaluate
 
 __all__ = ["OVERVIEW_PANELS", "draw_overview", "save_overview"]
 
@@ -51,16 +59,6 @@ def _text_width(text: str, points: float) -> float:
     return len(text) * points / 72 * 0.602
 
 
-def _arrays(config: LayerConfig) -> list[ReturnedArray]:
-    return returned_arrays(
-        config.kind,
-        return_sequences=config.return_sequences,
-        return_state=config.return_state,
-        bidirectional=config.bidirectional,
-        merge_mode=config.merge_mode,
-    )
-
-
 def _block(array: ReturnedArray) -> tuple[int, int, int]:
     """Rows, columns and sheets of the block that stands for ``array``."""
     rows = evaluate(array.shape[0], _DRAWN_SIZES)
@@ -76,17 +74,19 @@ def _shape_label(array: ReturnedArray) -> str:
 def _slot_width(array: ReturnedArray) -> float:
     _, cols, sheets = _block(array)
     block = cols * _CELL + (sheets - 1) * _SHEET_SHIFT
-    return max(block, _text_width(_shape_label(array), _SHAPE_PT), _text_width(array.name, _NAME_PT))
+    label = max(_text_width(_shape_label(array), _SHAPE_PT), _text_width(array.name, _NAME_PT))
+    return max(block, label)
 
 
 def _natural_width(config: LayerConfig) -> float:
     """The narrowest panel that fits the call's text and every array's slot."""
-    slots = [_slot_width(a) for a in _arrays(config)]
-    content = max(_text_width(describe_call(config), _CALL_PT), sum(slots) + _GAP * (len(slots) - 1))
+    slots = [_slot_width(a) for a in returned_by(config)]
+    arrays = sum(slots) + _GAP * (len(slots) - 1)
+    content = max(_text_width(describe_call(config), _CALL_PT), arrays)
     return content + 2 * _MARGIN
 
 
-def _draw_array(ax, x: float, y: float, array: ReturnedArray, color: str) -> None:
+def _draw_array(ax: Axes, x: float, y: float, array: ReturnedArray, color: str) -> None:
     """Draw one returned array centred in its slot starting at x, block bottom at y."""
     rows, cols, sheets = _block(array)
     width = cols * _CELL + (sheets - 1) * _SHEET_SHIFT
@@ -104,14 +104,14 @@ def _draw_array(ax, x: float, y: float, array: ReturnedArray, color: str) -> Non
             family="monospace")
 
 
-def _draw_panel(ax, left: float, top: float, width: float, config: LayerConfig) -> None:
-    arrays = _arrays(config)
+def _draw_panel(ax: Axes, left: float, top: float, width: float, config: LayerConfig) -> None:
+    arrays = returned_by(config)
     ax.add_patch(Rectangle((left + 0.05, top - _PANEL_H + 0.05), width - 0.1, _PANEL_H - 0.1,
                            facecolor="#F7F7F7", edgecolor="#CCCCCC", linewidth=0.8))
     ax.text(left + _MARGIN, top - 0.27, describe_call(config), ha="left", va="center",
             fontsize=_CALL_PT, family="monospace")
     count = f"returns {len(arrays)} array" + ("s" if len(arrays) > 1 else "")
-    ax.text(left + _MARGIN, top - 0.55, count, ha="left", va="center", fontsize=10, color="#555555")
+    ax.text(left + _MARGIN, top - 0.55, count, ha="left", va="center", fontsize=10, color=MUTED)
     x, base = left + _MARGIN, top - _PANEL_H + 0.72
     for array in arrays:
         is_output = array.name.endswith("output")
@@ -146,7 +146,7 @@ def draw_overview() -> Figure:
     ax.text(width / 2, height - 0.58,
             "One row of cells per sequence in the batch, one column per unit; "
             "stacked sheets are time steps.",
-            ha="center", va="center", fontsize=10, color="#555555")
+            ha="center", va="center", fontsize=10, color=MUTED)
     for r, (configs, widths) in enumerate(zip(rows, natural)):
         scale = width / sum(widths)
         left, top = 0.0, height - title_h - r * _PANEL_H
@@ -172,7 +172,7 @@ def save_overview(path: str | Path) -> Path:
     if path.suffix != ".svg":
         raise ValueError(f"expected a path ending in .svg, got {str(path)!r}")
     # A fixed hash salt and no date make the SVG's ids and metadata the same on every run, so
-    # tests/test_overview.py can compare the committed file with a fresh drawing.
+    # tests/figures/test_overview.py can compare the committed file with a fresh drawing.
     with matplotlib.rc_context({"svg.hashsalt": "lstm-outputs-executed", "svg.fonttype": "path"}):
         draw_overview().savefig(path, format="svg", metadata={"Date": None})
     return path

@@ -1,0 +1,183 @@
+"""What every figure in the book is drawn with: one palette, one meaning per colour, a canvas
+with an opaque background, a box, an arrow, and the check that a count fits in a picture.
+
+The colours are the Okabe–Ito palette, which stays distinguishable with colour blindness. A
+colour means the same thing in every diagram (``RETURNED`` is always the blue of a value that
+comes back), so the figure modules import the meanings, never a hex code.
+
+Every figure is drawn on an opaque white background, whatever facecolor it is saved with
+(IPython's inline backend, ``savefig(transparent=True)``): the site's dark mode shows a figure
+as a light card instead of dark text on a dark page.
+"""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from lstm_helpers._checks import integer
+from lstm_helpers.shapes import STATE_NAMES, LayerConfig, ReturnedArray, returned_arrays
+
+# The palette (Okabe–Ito, plus a pale blue and a light grey for quiet boxes).
+BLUE = "#0072B2"
+VERMILION = "#D55E00"
+YELLOW = "#F0E442"
+GREEN = "#009E73"
+PINK = "#CC79A7"
+SKY_BLUE = "#56B4E9"
+ORANGE = "#E69F00"
+PALE_BLUE = "#A6CEE3"
+GREY = "#EEEEEE"
+BACKGROUND = "#FFFFFF"
+DARK_FACES = (BLUE, VERMILION, GREEN)
+"""Faces that take white text."""
+MUTED = "#555555"  # secondary text
+FADED = "#AAAAAA"  # the arrow to a value that is computed and dropped
+
+# What each colour means, in every diagram.
+INPUT = "white"  # an input step x_t
+CELL = YELLOW  # the recurrent cell at one step
+RETURNED = BLUE  # a value that comes back to the caller (or is handed on to the next layer)
+STATE = VERMILION  # a final state that comes back, or is kept (layer.states)
+DROPPED = GREY  # dashed: computed inside the layer, not returned
+REPEATED = PALE_BLUE  # dashed: a masked step's output, copied from the step before
+ZEROS = GREY  # dashed: zeros that are not data (a padding step, a fresh all-zeros state)
+NOTEBOOK = YELLOW  # the notebook's own kernel (appendix A)
+PROCESS = BLUE  # a child process on one backend (appendix A)
+CHECK = GREEN  # the comparison of the backends' results (appendix A)
+FORECAST_COLOURS = (BLUE, VERMILION, GREEN, PINK)
+"""One colour per model in a forecast plot, in order."""
+GATE_COLORS: dict[str, str] = {
+    "i": SKY_BLUE,
+    "f": ORANGE,
+    "c": GREEN,  # PyTorch calls the candidate g
+    "o": PINK,
+    "z": SKY_BLUE,
+    "r": ORANGE,
+    "h": GREEN,
+}
+"""One colour per gate (LSTM ``i, f, c, o``; GRU ``z, r, h``), in both weight layouts."""
+
+
+def opaque_background(fig: Figure) -> Figure:
+    """Give ``fig`` a white background that no saving option can make transparent.
+
+    ``savefig(facecolor="none")`` or ``transparent=True`` only change the figure's own patch,
+    so a separate rectangle sits behind everything. It reaches past the figure's edges, to
+    cover the margin that ``bbox_inches="tight"`` adds, and it does not count in the layout.
+    """
+    fig.set_facecolor(BACKGROUND)
+    background = Rectangle((-1, -1), 3, 3, transform=fig.transFigure, facecolor=BACKGROUND,
+                           edgecolor="none", zorder=-100)
+    background.set_in_layout(False)
+    fig.add_artist(background)
+    return fig
+
+
+def canvas(left: float, right: float, bottom: float, top: float, *, scale: float = 0.62,
+           dpi: int = 90) -> tuple[Figure, Axes]:
+    """A figure without axes showing data coordinates ``left..right`` x ``bottom..top``.
+
+    ``scale`` is inches per data unit. The figure is built without pyplot, so a notebook
+    shows it once, as the cell's result, and its background is opaque
+    (:func:`opaque_background`).
+    """
+    fig = opaque_background(Figure(figsize=(scale * (right - left), scale * (top - bottom)),
+                                   dpi=dpi))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(left, right)
+    ax.set_ylim(bottom, top)
+    ax.axis("off")
+    return fig, ax
+
+
+def box(ax: Axes, x: float, y: float, text: str, face: str, *, w: float = 0.8, h: float = 0.55,
+        dashed: bool = False, text_color: str | None = None, size: float = 10,
+        pad: float = 0.03) -> None:
+    """A rounded box centred on ``(x, y)`` with ``text`` in it.
+
+    Dashed boxes have a grey edge. Unless ``text_color`` is given, text is white on a dark
+    face, grey on a dashed grey box (computed but not returned), and black otherwise.
+    """
+    ax.add_patch(FancyBboxPatch(
+        (x - w / 2, y - h / 2), w, h, boxstyle=f"round,pad={pad}", facecolor=face,
+        edgecolor="#888888" if dashed else "black", linestyle="--" if dashed else "-",
+        linewidth=1.0,
+    ))
+    if text_color is None:
+        quiet = dashed and face == GREY
+        text_color = "white" if face in DARK_FACES else "#777777" if quiet else "black"
+    ax.text(x, y, text, ha="center", va="center", fontsize=size, color=text_color)
+
+
+def value_box(ax: Axes, x: float, y: float, text: str, face: str, **options: object) -> None:
+    """A box for one value: dashed when it is computed but not returned (``DROPPED``)."""
+    box(ax, x, y, text, face, dashed=face == DROPPED, **options)
+
+
+def arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], *, color: str = "black",
+          bend: bool = False, curve: float = 0.0, head: float = 11) -> None:
+    """An arrow from ``start`` to ``end``: straight, curved by ``curve``, or bent at a right
+    angle."""
+    ax.add_patch(FancyArrowPatch(
+        start, end, arrowstyle="-|>", mutation_scale=head, color=color, linewidth=1.1,
+        connectionstyle="angle,angleA=0,angleB=90" if bend else f"arc3,rad={curve}",
+    ))
+
+
+def step(symbol: str, t: int, *, mark: str = "") -> str:
+    """The label of ``symbol`` at step ``t``, 0-based like Python: ``step("x", 0)`` is x₀.
+
+    ``mark`` goes before the symbol (``"→"``, ``"←"`` for a bidirectional layer's halves).
+    """
+    return f"{mark}${symbol}_{{{t}}}$"
+
+
+def carried(kind: str) -> str:
+    """The states a cell hands to the next step, e.g. ``"h, c"`` for an LSTM."""
+    return ", ".join(STATE_NAMES[kind])
+
+
+def cell_label(kind: str) -> str:
+    """The word written in a cell: the layer's class, with ``SimpleRNN`` shortened to fit."""
+    return "RNN" if kind == "SimpleRNN" else kind
+
+
+def describe_call(config: LayerConfig) -> str:
+    """The layer as code, e.g. ``LSTM(units, return_sequences=True)``.
+
+    The figures' titles and the cheat sheet's rows write layers this way.
+    """
+    flags = [f"{f}=True" for f in ("return_sequences", "return_state") if getattr(config, f)]
+    inner = ", ".join([f"{config.kind}(units", *flags]) + ")"
+    if config.bidirectional:
+        return f"Bidirectional({inner}, merge_mode={config.merge_mode!r})"
+    return inner
+
+
+def returned_by(config: LayerConfig) -> list[ReturnedArray]:
+    """What the layer ``config`` describes returns: :func:`lstm_helpers.returned_arrays`."""
+    return returned_arrays(
+        config.kind,
+        return_sequences=config.return_sequences,
+        return_state=config.return_state,
+        bidirectional=config.bidirectional,
+        merge_mode=config.merge_mode,
+    )
+
+
+def check_count(name: str, value: object, low: int, high: int) -> int:
+    """``value`` as an ``int`` in ``low..high``; the range is what fits in a picture.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an int (``bool`` is refused too).
+    ValueError
+        If it is outside ``low..high``.
+    """
+    count = integer(name, value)
+    if not low <= count <= high:
+        raise ValueError(f"{name} must be between {low} and {high} to fit the picture, got {count}")
+    return count
