@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import re
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -100,3 +106,101 @@ def test_nbval_markers_are_written_as_nbval_reads_them(path):
                     f"{path.name} Cell {index}: {comment!r} is not a marker nbval recognises; "
                     "put the marker alone on its line and the reason on the next"
                 )
+
+
+def see_through_pixels(png: bytes) -> int:
+    """How many pixels of a PNG are not fully opaque (alpha below 255 of 255).
+
+    On the site's dark theme a transparent pixel shows the dark page, so dark text drawn on a
+    transparent figure disappears; a figure must be a light card of its own. Palette and
+    grey-scale PNGs with a transparent colour count too (Pillow converts them to RGBA).
+    """
+    image = Image.open(io.BytesIO(png))
+    if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+        return 0
+    return int((np.asarray(image.convert("RGBA"))[..., 3] < 255).sum())
+
+
+def test_the_transparency_check_sees_one_transparent_pixel():
+    def png(mode: str, colour: object, transparent_pixel: bool) -> bytes:
+        image = Image.new(mode, (4, 3), colour)
+        if transparent_pixel:
+            image.putpixel((2, 1), (255, 255, 255, 0) if mode == "RGBA" else 0)
+        buffer = io.BytesIO()
+        options = {"transparency": 0} if mode == "P" and transparent_pixel else {}
+        image.save(buffer, format="PNG", **options)
+        return buffer.getvalue()
+
+    assert see_through_pixels(png("RGBA", (255, 255, 255, 255), False)) == 0
+    assert see_through_pixels(png("RGB", (255, 255, 255), False)) == 0
+    assert see_through_pixels(png("RGBA", (255, 255, 255, 255), True)) == 1
+    assert see_through_pixels(png("P", 1, True)) == 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_figures_are_opaque(path):
+    """Every stored PNG is opaque, so it reads the same in the site's light and dark modes."""
+    for i, cell in enumerate(code_cells(path), start=1):
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                png = base64.b64decode(output["data"]["image/png"])
+                assert see_through_pixels(png) == 0, (
+                    f"{path.name} cell {i}: the stored figure has {see_through_pixels(png)} "
+                    "transparent pixels; draw it on an opaque background (lstm_helpers.figures "
+                    "does) and re-execute the chapter"
+                )
+
+
+def shape_style(shape: ElementTree.Element) -> dict[str, str]:
+    """A shape's presentation attributes, its ``style="..."`` winning, as a browser reads them."""
+    style = {key: shape.get(key) for key in ("fill", "opacity", "fill-opacity") if shape.get(key)}
+    for item in (shape.get("style") or "").split(";"):
+        if ":" in item:
+            key, value = item.split(":", 1)
+            style[key.strip()] = value.strip()
+    return style
+
+
+def painted_shapes(element: ElementTree.Element):
+    """The shapes under ``element``, in drawing order, definitions and metadata skipped."""
+    for child in element:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag in ("metadata", "defs", "clipPath", "style", "title", "desc"):
+            continue
+        if tag in ("path", "rect", "polygon"):
+            yield child
+        yield from painted_shapes(child)
+
+
+def first_filled_shape(svg: ElementTree.Element) -> ElementTree.Element | None:
+    """The first shape that paints an area: what is behind everything else."""
+    unfilled = ("none", "transparent")
+    filled = (s for s in painted_shapes(svg) if shape_style(s).get("fill", "black") not in unfilled)
+    return next(filled, None)
+
+
+def test_overview_svg_has_its_own_opaque_light_background():
+    """The landing page's SVG paints a light background over its whole area first, so it
+    does not show the dark page through (the site's dark mode) wherever it is embedded."""
+    svg = ElementTree.parse(ROOT / "_static" / "overview.svg").getroot()
+    left, top, width, height = (float(v) for v in svg.get("viewBox").split())
+    shape = first_filled_shape(svg)
+    assert shape is not None, "overview.svg fills no shape"
+    style = shape_style(shape)
+    fill = style.get("fill", "black")
+    red, green, blue, opacity = to_rgba(fill)
+    for key in ("opacity", "fill-opacity"):
+        opacity *= float(style.get(key, 1))
+    assert opacity == 1, f"overview.svg's background is see-through (opacity {opacity})"
+    assert 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.9, f"background {fill} is not light"
+    if shape.tag.endswith("rect"):
+        x0, y0 = float(shape.get("x", 0)), float(shape.get("y", 0))
+        x1, y1 = x0 + float(shape.get("width")), y0 + float(shape.get("height"))
+    else:
+        outline = shape.get("d") or shape.get("points")
+        numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", outline)]
+        xs, ys = numbers[0::2], numbers[1::2]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    assert x0 <= left and y0 <= top and x1 >= left + width and y1 >= top + height, (
+        "the first shape in overview.svg does not cover the whole picture"
+    )
