@@ -8,7 +8,6 @@ lists its public names in ``__all__``; they are all re-exported here.
 from lstm_helpers import _runtime  # noqa: F401  (must run first: environment, quiet import)
 from lstm_helpers.backends import *  # noqa: F403
 from lstm_helpers.cheatsheet import *  # noqa: F403
-from lstm_helpers.data import *  # noqa: F403
 from lstm_helpers.describe import Description, describe
 from lstm_helpers.errors import *  # noqa: F403
 from lstm_helpers.exercises import check_answer
@@ -30,7 +29,6 @@ from lstm_helpers.figures import (
 )
 from lstm_helpers.params import parameter_count, parameter_formula
 from lstm_helpers.reference import *  # noqa: F403
-from lstm_helpers.seq2seq import *  # noqa: F403
 from lstm_helpers.session import setup
 from lstm_helpers.shapes import (
     MERGE_MODES,
