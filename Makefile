@@ -9,6 +9,10 @@ STAMP := $(VENV)/.installed
 # Two pytest workers, one notebook each at a time (--dist loadscope keeps a notebook's cells together).
 WORKERS ?= 2
 PYTEST_ARGS ?= -n $(WORKERS) --dist loadscope
+# Notebook kernels under nbval (make test, nbval, test-backends) are forked from one warm process
+# per pytest worker that has already imported lstm_helpers, Keras and TensorFlow (conftest.py,
+# scripts/kernels). WARM_KERNELS=0 starts each one fresh, the ordinary way (as make execute
+# always does); WARM_KERNELS=1 fails the run if any kernel could not be forked (CI sets it).
 
 # The notebook kernels are started as `python`: make it the venv's. (TensorFlow's logging and
 # TF_ENABLE_ONEDNN_OPTS get their defaults from lstm_helpers/_runtime.py, the one place.)
@@ -20,6 +24,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 help:
 	@echo "make book     build the static site into _build/html (the main job)"
 	@echo "make test     unit tests, pytest --nbval over every chapter, and a -W -n book build"
+	@echo "              (WARM_KERNELS=0 make test: every notebook in a fresh kernel, no warm process)"
 	@echo "make nbval    only the nbval pass over every chapter (CI repeats it with oneDNN on)"
 	@echo "make test-backends  the nbval pass under Keras's JAX and PyTorch backends"
 	@echo "make site-test  build the site, then check every page in headless Chromium (offline)"
@@ -37,10 +42,21 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-book: $(STAMP)
-	$(BIN)/jupyter-book build .
+# Everything the site is built from: every file and folder of the repository but the outputs,
+# caches and environments (a folder counts too: deleting a file changes its folder). When none
+# is newer than the last successful build, `make book` has nothing to do and says so.
+BOOK_INPUTS := $(shell find . \( -path ./.git -o -path './.venv*' -o -path ./_build -o -path ./bench \
+  -o -path ./test-output -o -name .hypothesis -o -name __pycache__ -o -name '*.egg-info' \
+  -o -name .ipynb_checkpoints -o -name .pytest_cache \) -prune -o -print)
+BOOK_STAMP := _build/html/.make-book
+
+book: $(BOOK_STAMP)
 	@echo "Open _build/html/index.html, or serve it (the shape explorer needs this):"
 	@echo "  $(BIN)/python -m http.server -d _build/html"
+
+$(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
+	$(BIN)/jupyter-book build .
+	@touch $@
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS) tests chapters; status=$$?; \

@@ -16,6 +16,11 @@ reported by nbval as notebook and cell, and is repeated at the end under its bac
 script ends with one line per backend and exits non-zero if any backend failed.
 
 Arguments after ``--`` go to pytest instead of the defaults (``-n 2 --dist loadscope chapters``).
+
+Notebook kernels are forked warm in every pass (conftest.py, scripts/kernels): each pytest
+worker's warm process imports Keras on the pass's backend (and TensorFlow, which ``setup()``
+seeds on every backend) before it forks. ``WARM_KERNELS=0`` starts them fresh; the last lines
+say, per backend, how the kernels were started.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ _TAG = re.compile(r"#\s*backend:\s*(?P<backend>[\w-]+)\s*$")
 # pytest's short test summary (-rfE): "FAILED chapters/05_x.ipynb::Cell 3 - <reason>"
 _FAILED_LINE = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<test>.+?)(?: - .*)?$")
 _SUMMARY_LINE = re.compile(r"^=+ (?P<summary>.*\d.* in [\d.]+s.*) =+$")
+# conftest.py's last line about the pass's kernels: "notebook kernels: 15 forked warm, ..."
+_KERNELS_LINE = re.compile(r"^notebook kernels: (?P<kernels>\d+ .*?)(?: \(.*)?$")
 
 
 @dataclass
@@ -52,6 +59,7 @@ class Outcome:
     detail: str = ""
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+    kernels: str = ""  # how its notebook kernels were started (conftest.py's summary)
 
 
 def in_ci(flag: bool | None) -> bool:
@@ -122,9 +130,9 @@ def run_pass(backend: str, pytest_args: list[str]) -> Outcome:
     # imports first.
     command = [sys.executable, "-m", "pytest", "-rfE", *pytest_args]
     print(f"\n== nbval pass with KERAS_BACKEND={backend}: {' '.join(command[1:])}", flush=True)
-    started = time.perf_counter()
+    began = time.perf_counter()
     failures: list[str] = []
-    summary = ""
+    summary = kernels = ""
     with subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     ) as process:
@@ -135,16 +143,20 @@ def run_pass(backend: str, pytest_args: list[str]) -> Outcome:
             failed = _FAILED_LINE.match(line.rstrip("\n"))
             if failed:
                 failures.append(f"{failed['kind']} {failed['test']}")
+            started = _KERNELS_LINE.match(line.strip())
+            if started:
+                kernels = started["kernels"]
             found = _SUMMARY_LINE.match(line.strip())
             if found:  # "3 failed, 40 passed in 81.20s (0:01:21)": the time is printed apart
                 summary = re.sub(r" in [\d.]+s.*$", "", found["summary"])
-    seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - began
     code = process.returncode
     if code == 0:
-        return Outcome(backend, "passed", summary, seconds)
+        return Outcome(backend, "passed", summary, seconds, kernels=kernels)
     if code == 5:
         summary = "pytest collected no tests; an empty run proves nothing"
-    return Outcome(backend, "FAILED", summary or f"pytest exit code {code}", seconds, failures)
+    return Outcome(backend, "FAILED", summary or f"pytest exit code {code}", seconds, failures,
+                   kernels)
 
 
 def report(outcomes: list[Outcome]) -> None:
@@ -157,6 +169,8 @@ def report(outcomes: list[Outcome]) -> None:
         print(f"{o.backend:{width}s}  {o.status:7s}{timing}: {first}")
         for line in rest:
             print(f"{'':{width}s}    {line}")
+        if o.kernels:
+            print(f"{'':{width}s}    notebook kernels: {o.kernels}")
         for failure in o.failures:
             print(f"{'':{width}s}    {failure}   [KERAS_BACKEND={o.backend}]")
     sys.stdout.flush()

@@ -56,9 +56,14 @@ def test_backend_list_is_checked():
         runner.parse_backends("jax,mxnet")
 
 
-def test_a_backend_that_cannot_be_installed_is_skipped_locally_and_fails_in_ci(tmp_path, capsys):
+def test_a_backend_that_cannot_be_installed_is_skipped_locally_and_fails_in_ci(
+    tmp_path, capsys, monkeypatch
+):
     broken = tmp_path / "requirements-broken.txt"
     broken.write_text(f"{tmp_path / 'no-such-file.whl'}  # backend: jax\n")
+    problem = runner.install("jax", broken)  # pip itself, once
+    assert problem.startswith("pip could not install it (exit code 1)")
+    monkeypatch.setattr(runner, "install", lambda backend, requirements: problem)
     args = ["--backends", "jax", "--requirements", str(broken)]
     assert runner.main([*args, "--no-ci"]) == 0
     local = capsys.readouterr().out
@@ -112,6 +117,7 @@ def test_one_pass_names_failures_by_notebook_and_backend_skips_what_it_cannot_ru
     assert ("SKIPPED CHAPTER: needs_it.ipynb needs no_such_package_here, which is not installed"
             in printed)
     assert "notebook kernels: 3 forked warm, 0 started fresh" in printed
+    assert outcome.kernels == "3 forked warm, 0 started fresh"
     runner.report([outcome])
     summary = capsys.readouterr().out
     assert "wrong_output.ipynb::Cell 0   [KERAS_BACKEND=jax]" in summary, summary
