@@ -20,7 +20,7 @@ from pathlib import Path
 from lstm_helpers._checks import positive_int
 from lstm_helpers._runtime import keras
 from lstm_helpers.describe import as_list
-from lstm_helpers.diagrams import describe_call
+from lstm_helpers.figures import describe_call
 from lstm_helpers.params import parameter_formula
 from lstm_helpers.shapes import (
     MERGE_MODES,
