@@ -5,7 +5,9 @@
     python scripts/execute_notebooks.py --jobs 2             # two kernels at a time
 
 This is what ``make execute`` runs. The stored outputs are what ``make test`` (pytest --nbval)
-later compares against, and what the site shows. A chapter that writes to stderr is refused:
+later compares against, and what the site shows. Its kernels are always started the ordinary
+way, fresh: they are the reference that ``make test``'s warm (forked) kernels are checked
+against, and CI's second nbval pass (``WARM_KERNELS=0``) runs every chapter fresh again. A chapter that writes to stderr is refused:
 such lines come from the machine (TensorFlow's start-up notices), not from the chapter, and
 would fail nbval on the next machine.
 """

@@ -157,6 +157,8 @@ def serve(listener: socket.socket, environment: dict[str, str]) -> Request | Non
                     os.close(fd)
                 conn.close()
                 continue
+            sys.stdout.flush()  # nothing buffered here may reach a kernel's output twice
+            sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
                 watched.close()
