@@ -10,11 +10,17 @@ way, fresh: they are the reference that ``make test``'s warm (forked) kernels ar
 against, and CI's second nbval pass (``WARM_KERNELS=0``) runs every chapter fresh again. A chapter that writes to stderr is refused:
 such lines come from the machine (TensorFlow's start-up notices), not from the chapter, and
 would fail nbval on the next machine.
+
+Each executed notebook records, in its metadata under ``executed_with``, the Python, Keras,
+backend and framework versions its kernel ran (asked of the kernel after the last cell, silently:
+no output, no execution count); each chapter page prints them (_ext/output_versions.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import json
 import os
 import sys
 import sysconfig
@@ -24,11 +30,32 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.util import run_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 TIMEOUT_SECONDS = 600
 RAISES_MARKER = "# NBVAL_RAISES_EXCEPTION"
+# Notebook metadata key for the versions that produced the stored outputs (_ext/output_versions.py
+# prints them on the chapter's page; nbval does not compare metadata).
+VERSIONS_KEY = "executed_with"
+# Run silently in the chapter's kernel after its last cell (no execution count, no output): the
+# kernel, not this process, knows which Keras backend it ran and which frameworks it imported.
+# A framework counts when it is the backend or the chapter imported it (a module in its
+# namespace): TensorFlow imports JAX when JAX is installed, which is not the chapter using it.
+VERSIONS_PROBE = """
+def _lstm_outputs_versions():
+    import json, platform, sys, types
+    import keras
+    backend = keras.backend.backend()
+    modules = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+    imported = {value.__name__.partition(".")[0] for value in globals().values()
+                if isinstance(value, types.ModuleType)}
+    frameworks = {name: sys.modules[name].__version__ for name in modules
+                  if name in sys.modules and (name == backend or name in imported)}
+    return json.dumps({"python": platform.python_version(), "keras": keras.__version__,
+                       "backend": backend, "frameworks": frameworks})
+"""
 
 
 def chapter_paths(selected: list[str] | None = None) -> list[Path]:
@@ -89,6 +116,19 @@ def readable_traceback(lines: list[str]) -> list[str]:
     return [line.replace(site_packages, "site-packages").replace(str(ROOT) + "/", "") for line in lines]
 
 
+def kernel_versions(client: NotebookClient) -> dict:
+    """Ask the still-running kernel which Keras, backend and frameworks it used (silently)."""
+    msg_id = client.kc.execute(
+        VERSIONS_PROBE, silent=True, store_history=False,
+        user_expressions={"versions": "_lstm_outputs_versions()"},
+    )
+    reply = run_sync(client.async_wait_for_reply)(msg_id)
+    result = (reply or {}).get("content", {}).get("user_expressions", {}).get("versions", {})
+    if result.get("status") != "ok":
+        raise RuntimeError(f"the kernel could not report its versions: {result or reply}")
+    return json.loads(ast.literal_eval(result["data"]["text/plain"]))
+
+
 def run(path: Path) -> tuple[nbformat.NotebookNode, float]:
     """Execute a notebook from scratch in a fresh kernel, without saving it.
 
@@ -119,7 +159,12 @@ def run(path: Path) -> tuple[nbformat.NotebookNode, float]:
         # The kernel's own log (a TCP-transport notice on every start) is not the chapter's.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
-    client.execute()
+    # The kernel outlives the last cell (cleanup_kc=False) so it can be asked what it ran.
+    client.execute(cleanup_kc=False)
+    try:
+        nb.metadata[VERSIONS_KEY] = kernel_versions(client)
+    finally:
+        client._cleanup_kernel()
     seconds = time.perf_counter() - started
     for cell in tagged:
         cell.metadata["tags"].remove("raises-exception")
