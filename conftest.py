@@ -118,9 +118,16 @@ def pytest_collection_modifyitems(config, items):
         missing = missing_by_path[path]
         if missing:
             item.add_marker(pytest.mark.skip(reason=skip_reason(path.name, missing)))
+
+
+def pytest_collection_finish(session):
+    """Start the warm process now, if this process will run notebooks (after -k and skips)."""
     starter = _starter() if importlib.util.find_spec("nbval") else None
-    if starter is not None and not config.option.collectonly:
-        starter.expect_notebooks(sum(1 for missing in missing_by_path.values() if not missing))
+    if starter is None or session.config.option.collectonly:
+        return
+    notebooks = {Path(str(item.fspath)) for item in session.items
+                 if Path(str(item.fspath)).suffix == ".ipynb" and not item.get_closest_marker("skip")}
+    starter.expect_notebooks(len(notebooks))
 
 
 def pytest_sessionfinish(session, exitstatus):

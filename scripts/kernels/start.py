@@ -175,7 +175,8 @@ class KernelStarter:
         launched = warm + sum(fresh.values())
         if self.started > launched:
             why = (self.warm.problem if self.warm is not None and self.warm.problem else
-                   f"fewer than {WARM_MIN_NOTEBOOKS} notebooks in this pytest process's session")
+                   f"this pytest process runs fewer than {WARM_MIN_NOTEBOOKS} notebooks, so a warm "
+                   "process would not pay off")
             fresh[why] += self.started - launched
         ready = self.warm.ready if self.warm is not None else None
         return {"warm": warm, "fresh": dict(fresh), "warm_process": ready,
