@@ -145,8 +145,7 @@ def pytest_sessionfinish(session, exitstatus):
         return
     merged = kernels.merge_reports(reports)
     config.stash[_REPORTS] = [merged]
-    if (kernels.warm_kernels_setting() == "required" and merged["warm_wanted"]
-            and merged["fresh"] and session.exitstatus == 0):
+    if kernels.fails_the_run(merged) and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -160,7 +159,7 @@ def pytest_terminal_summary(terminalreporter):
     reports = terminalreporter.config.stash.get(_REPORTS, [])
     if reports:
         report = reports[0]
-        failing = kernels.warm_kernels_setting() == "required" and report["warm_wanted"] and report["fresh"]
+        failing = kernels.fails_the_run(report)
         for line in kernels.summary_lines(report):
             terminalreporter.write_line(line, red=bool(failing))
         if failing:

@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from scripts.kernels.start import LAUNCHER, KernelStarter, install, warm_kernels_setting
+from scripts.kernels.start import (
+    LAUNCHER,
+    KernelStarter,
+    fails_the_run,
+    install,
+    merge_reports,
+    summary_lines,
+    warm_kernels_setting,
+)
 
 NBVAL_KERNEL = ":nbval-parent-env"  # the kernel --nbval-current-env asks for
 STATE = (
@@ -238,6 +246,28 @@ def test_warm_kernels_setting_is_checked():
         warm_kernels_setting({"WARM_KERNELS": "yes"})
 
 
+def test_the_run_says_how_its_kernels_started_and_warm_kernels_1_fails_it_for_a_fresh_one():
+    ready = {"modules": ["lstm_helpers"], "import_seconds": 4.2, "threads_after_trial_fork": 1}
+    workers = [
+        {"warm": 7, "fresh": {}, "warm_process": ready, "warm_wanted": True},
+        {"warm": 5, "fresh": {"the environment differs ... in X": 1}, "warm_process": ready,
+         "warm_wanted": True},
+        {"warm": 0, "fresh": {}, "warm_process": None, "warm_wanted": False},  # xdist's controller
+    ]
+    run = merge_reports(workers)
+    assert summary_lines(run) == [
+        "notebook kernels: 12 forked warm, 1 started fresh (2 warm process(es), imports "
+        "lstm_helpers in 4.2, 4.2 s; threads at fork: 1)",
+        "  1 fresh: the environment differs ... in X",
+    ]
+    assert fails_the_run(run, {"WARM_KERNELS": "1"})
+    assert not fails_the_run(run, {})
+    assert not fails_the_run(merge_reports(workers[:1]), {"WARM_KERNELS": "1"})
+    one_notebook = {"warm": 0, "fresh": {"fewer than 2": 1}, "warm_process": None,
+                    "warm_wanted": False}
+    assert not fails_the_run(merge_reports([one_notebook]), {"WARM_KERNELS": "1"})
+
+
 def test_install_puts_the_retry_on_the_ordinary_path_and_the_starter_otherwise():
     class FakeNbvalKernel:
         @staticmethod
@@ -250,7 +280,7 @@ def test_install_puts_the_retry_on_the_ordinary_path_and_the_starter_otherwise()
     assert ordinary.start_new_kernel() == "nbval's own"
     warm = FakeNbvalKernel()
     starter = install(warm, {"WARM_KERNELS": "1", "WARM_KERNELS_PRELOAD": "json"})
-    assert starter.required and starter.modules == ["json"]
+    assert starter.modules == ["json"]
     assert warm.start_new_kernel.starter is starter
     assert install(warm, {}) is starter  # a second conftest load changes nothing
     starter.close()

@@ -99,8 +99,7 @@ class WarmProcess:
 class KernelStarter:
     """nbval's ``start_new_kernel``, over Unix sockets, forked from a warm process when it pays."""
 
-    def __init__(self, required: bool = False, modules: list[str] | None = None) -> None:
-        self.required = required
+    def __init__(self, modules: list[str] | None = None) -> None:
         self.modules = modules
         self._run_dir: Path | None = None
         self.warm: WarmProcess | None = None
@@ -204,7 +203,7 @@ def install(nbval_kernel, environ: os._Environ | dict = os.environ) -> KernelSta
         return None
     # For tests of this machinery: a warm process that imports less (comma-separated modules).
     preload = [m for m in environ.get("WARM_KERNELS_PRELOAD", "").split(",") if m.strip()]
-    starter = KernelStarter(required=setting == "required", modules=preload or None)
+    starter = KernelStarter(modules=preload or None)
 
     def start_new_kernel(*args, **kwargs):
         return starter.start_new_kernel(*args, **kwargs)
@@ -223,6 +222,12 @@ def merge_reports(reports: list[dict]) -> dict:
     processes = [r["warm_process"] for r in reports if r.get("warm_process")]
     return {"warm": sum(r["warm"] for r in reports), "fresh": dict(fresh),
             "warm_processes": processes, "warm_wanted": any(r["warm_wanted"] for r in reports)}
+
+
+def fails_the_run(report: dict, environ: os._Environ | dict = os.environ) -> bool:
+    """Whether ``WARM_KERNELS=1`` asked for warm kernels and some were started fresh anyway."""
+    return (warm_kernels_setting(environ) == "required" and report["warm_wanted"]
+            and bool(report["fresh"]))
 
 
 def summary_lines(report: dict) -> list[str]:
