@@ -9,6 +9,7 @@ but nobody means 1 by it.
 from __future__ import annotations
 
 from collections.abc import Collection
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -79,6 +80,20 @@ def boolean(name: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}: {value!r}")
     return value
+
+
+def text(name: str, value: object) -> str:
+    """``value`` if it is a ``str``, else a ``TypeError``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
+    return value
+
+
+def path(name: str, value: object) -> Path:
+    """``value`` as a :class:`pathlib.Path` if it is a ``str`` or a ``Path``, else a ``TypeError``."""
+    if not isinstance(value, (str, Path)):
+        raise TypeError(f"{name} must be a str or pathlib.Path, got {type(value).__name__}")
+    return Path(value)
 
 
 def one_of(name: str, value: object, choices: Collection[Choice]) -> Choice:
