@@ -17,16 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lstm_helpers._checks import positive_int
+from lstm_helpers import _checks
 from lstm_helpers._runtime import keras
 from lstm_helpers.describe import as_list
-from lstm_helpers.figures import describe_call
 from lstm_helpers.params import parameter_formula
 from lstm_helpers.shapes import (
     MERGE_MODES,
     RNN_KINDS,
     LayerConfig,
     ReturnedArray,
+    describe_call,
     evaluate,
     returned_arrays,
 )
@@ -409,7 +409,7 @@ def _check_sizes(sizes: Mapping[str, int]) -> dict[str, int]:
         raise TypeError(f"sizes must be a mapping of {_SIZE_NAMES} to ints, got {type(sizes).__name__}")
     if set(sizes) != set(_SIZE_NAMES):
         raise ValueError(f"sizes must have exactly the keys {_SIZE_NAMES}, got {sorted(sizes)}")
-    return {name: positive_int(f"sizes[{name!r}]", value) for name, value in sizes.items()}
+    return {name: _checks.positive_int(f"sizes[{name!r}]", value) for name, value in sizes.items()}
 
 
 def verify_against_keras(
@@ -569,9 +569,7 @@ def write_explorer_data(path: str | Path) -> Path:
     TypeError
         If ``path`` is not a string or ``pathlib.Path``.
     """
-    if not isinstance(path, (str, Path)):
-        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
-    path = Path(path)
+    path = _checks.path("path", path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(explorer_data(), indent=1) + "\n", encoding="utf-8")
     return path

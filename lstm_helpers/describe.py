@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_helpers._runtime import keras
-from lstm_helpers.shapes import check_input_shape, expected_outputs, layer_config, returned_arrays
+from lstm_helpers.shapes import check_input_shape, expected_outputs, layer_config, returned_by
+
+__all__ = ["Description", "describe"]
 
 
 def as_input_batch(x: object) -> np.ndarray:
@@ -141,16 +143,9 @@ def describe(layer: object, x: object) -> Description:
         raise AssertionError(
             f"{type(layer).__name__} returned shapes {got}, but expected_outputs predicted {expected}"
         )
-    meanings = returned_arrays(
-        config.kind,
-        return_sequences=config.return_sequences,
-        return_state=config.return_state,
-        bidirectional=config.bidirectional,
-        merge_mode=config.merge_mode,
-    )
     rows = [
         Row(name, shape, array.meaning, value)
-        for (name, shape), array, value in zip(expected, meanings, values)
+        for (name, shape), array, value in zip(expected, returned_by(config), values)
     ]
     label = type(layer).__name__
     if config.bidirectional:

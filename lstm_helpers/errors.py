@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lstm_helpers._checks import one_of, text
+
 __all__ = ["CaughtError", "DETAILS", "catch_error", "show_error"]
 
 DETAILS = ("message", "type", "raised")
@@ -80,10 +82,7 @@ class CaughtError:
 
 
 def _check_detail(detail: object) -> None:
-    if not isinstance(detail, str):
-        raise TypeError(f"detail must be a str, one of {DETAILS}; got {type(detail).__name__}")
-    if detail not in DETAILS:
-        raise ValueError(f"detail must be one of {DETAILS}, got {detail!r}")
+    one_of("detail", text("detail", detail), DETAILS)
 
 
 def _check_action(action: object) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from lstm_helpers._checks import text
+
+__all__ = ["check_answer"]
+
 NOT_ANSWERED = "Not answered yet: replace the ... above with your answer, then run this cell again."
 
 
@@ -38,8 +42,7 @@ def check_answer(answer: Any, expected: Any, *, hint: str = "") -> None:
     TypeError
         If ``hint`` is not a string.
     """
-    if not isinstance(hint, str):
-        raise TypeError(f"hint must be a str, got {type(hint).__name__}")
+    text("hint", hint)
     if answer is ...:
         print(NOT_ANSWERED)
     elif _normalise(answer) == _normalise(expected):

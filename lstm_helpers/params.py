@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
+from lstm_helpers._checks import boolean, one_of, positive_int
 from lstm_helpers.shapes import RNN_KINDS, evaluate
+from lstm_helpers.weights import GATE_ORDER
 
-GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
-"""Weight blocks per layer: an LSTM's i, f, c, o; a GRU's z, r, h; a SimpleRNN's one."""
+__all__ = ["parameter_count", "parameter_formula"]
 
 
 def parameter_formula(kind: str, *, bidirectional: bool = False, reset_after: bool = True) -> str:
     """The parameter count as an expression in ``features`` and ``units``.
 
-    An LSTM has four weight blocks, each a kernel ``(features, units)``, a recurrent kernel
-    ``(units, units)`` and a bias ``(units,)``: ``4*units*(features+units+1)``. A GRU with
-    ``reset_after=True`` (Keras's default) has two biases per block: ``3*units*(features+units+2)``.
-    ``Bidirectional`` doubles it.
+    One weight block per gate (:data:`lstm_helpers.GATE_ORDER`): an LSTM has four, each a
+    kernel ``(features, units)``, a recurrent kernel ``(units, units)`` and a bias ``(units,)``:
+    ``4*units*(features+units+1)``. A GRU with ``reset_after=True`` (Keras's default) has two
+    biases per block: ``3*units*(features+units+2)``. ``Bidirectional`` doubles it.
 
     Raises
     ------
     ValueError
         For an unknown ``kind``.
+    TypeError
+        If ``bidirectional`` or ``reset_after`` is not a ``bool``.
     """
-    if kind not in RNN_KINDS:
-        raise ValueError(f"kind must be one of {RNN_KINDS}, got {kind!r}")
+    one_of("kind", kind, RNN_KINDS)
+    boolean("bidirectional", bidirectional)
+    boolean("reset_after", reset_after)
     biases = 2 if kind == "GRU" and reset_after else 1
-    formula = f"{GATES[kind]}*units*(features+units+{biases})".replace("1*units", "units")
+    gates = len(GATE_ORDER[kind])
+    formula = f"{gates}*units*(features+units+{biases})".replace("1*units", "units")
     return f"2*{formula}" if bidirectional else formula
 
 
@@ -37,9 +42,9 @@ def parameter_count(
     ------
     ValueError
         For an unknown ``kind`` or a size that is not a positive int.
+    TypeError
+        If ``bidirectional`` or ``reset_after`` is not a ``bool``.
     """
-    for name, value in (("features", features), ("units", units)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    sizes = {"features": positive_int("features", features), "units": positive_int("units", units)}
     formula = parameter_formula(kind, bidirectional=bidirectional, reset_after=reset_after)
-    return evaluate(formula, {"features": features, "units": units})  # type: ignore[return-value]
+    return evaluate(formula, sizes)  # type: ignore[return-value]

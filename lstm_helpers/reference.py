@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_helpers.weights import split_gates
+from lstm_helpers._checks import boolean
+from lstm_helpers.shapes import STATE_NAMES
+from lstm_helpers.weights import GATE_ORDER, split_gates
 
 __all__ = ["LSTMStep", "lstm_step", "lstm_forward", "gru_forward"]
 
@@ -49,9 +51,10 @@ def _check_shape(name: str, array: np.ndarray, expected: tuple[object, ...]) -> 
 
 
 def _check_weights(
-    kernel: object, recurrent_kernel: object, gates: int
+    kernel: object, recurrent_kernel: object, kind: str
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Validate ``kernel (features, gates*units)`` and ``recurrent_kernel (units, gates*units)``."""
+    gates = len(GATE_ORDER[kind])
     kernel = _as_float_array("kernel", kernel)
     recurrent_kernel = _as_float_array("recurrent_kernel", recurrent_kernel)
     _check_shape("recurrent_kernel", recurrent_kernel, ("units", f"{gates}*units"))
@@ -129,7 +132,7 @@ def lstm_step(
     ValueError
         If a shape does not fit the others; the message names the expected shape.
     """
-    kernel, recurrent_kernel, features, units = _check_weights(kernel, recurrent_kernel, 4)
+    kernel, recurrent_kernel, features, units = _check_weights(kernel, recurrent_kernel, "LSTM")
     bias = _as_float_array("bias", bias)
     _check_shape("bias", bias, (4 * units,))
     x_t = _as_float_array("x_t", x_t)
@@ -154,16 +157,17 @@ def _lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias) -> LSTMStep:
 
 
 def _check_sequence_inputs(
-    x: object, features: int, units: int, initial_state: object, state_count: int, mask: object
+    x: object, features: int, units: int, initial_state: object, kind: str, mask: object
 ) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
     """Validate ``x``, ``initial_state`` and ``mask``; fill in zeros and all-True defaults."""
+    names = tuple(f"{state}0" for state in STATE_NAMES[kind])  # h0, c0 for an LSTM
+    state_count = len(names)
     x = _as_float_array("x", x)
     _check_shape("x", x, ("batch", "timesteps", features))
     batch, timesteps, _ = x.shape
     if initial_state is None:
         states = [np.zeros((batch, units)) for _ in range(state_count)]
     else:
-        names = ("h0", "c0")[:state_count]
         if state_count == 1 and not isinstance(initial_state, (list, tuple)):
             initial_state = [initial_state]
         if not isinstance(initial_state, (list, tuple)) or len(initial_state) != state_count:
@@ -260,17 +264,19 @@ def lstm_forward(
     ------
     ValueError
         If a shape or rank is wrong; the message names the expected shape.
+    TypeError
+        If an array is not numeric, or ``go_backwards`` is not a ``bool``.
     """
-    kernel, recurrent_kernel, features, units = _check_weights(kernel, recurrent_kernel, 4)
+    kernel, recurrent_kernel, features, units = _check_weights(kernel, recurrent_kernel, "LSTM")
     bias = _as_float_array("bias", bias)
     _check_shape("bias", bias, (4 * units,))
-    x, states, mask = _check_sequence_inputs(x, features, units, initial_state, 2, mask)
+    x, states, mask = _check_sequence_inputs(x, features, units, initial_state, "LSTM", mask)
 
     def step(x_t, states):
         new = _lstm_step(x_t, states[0], states[1], kernel, recurrent_kernel, bias)
         return new.h, [new.h, new.c]
 
-    sequences, (h, c) = _run(step, x, states, mask, bool(go_backwards))
+    sequences, (h, c) = _run(step, x, states, mask, boolean("go_backwards", go_backwards))
     return sequences, h, c
 
 
@@ -316,11 +322,13 @@ def gru_forward(
     ------
     ValueError
         If a shape or rank is wrong (including a ``(3*units,)`` bias from ``reset_after=False``).
+    TypeError
+        If an array is not numeric, or ``go_backwards`` is not a ``bool``.
     """
-    kernel, recurrent_kernel, features, units = _check_weights(kernel, recurrent_kernel, 3)
+    kernel, recurrent_kernel, features, units = _check_weights(kernel, recurrent_kernel, "GRU")
     bias = _as_float_array("bias", bias)
     _check_shape("bias", bias, (2, 3 * units))
-    x, states, mask = _check_sequence_inputs(x, features, units, initial_state, 1, mask)
+    x, states, mask = _check_sequence_inputs(x, features, units, initial_state, "GRU", mask)
 
     def step(x_t, states):
         (h_prev,) = states
@@ -332,5 +340,5 @@ def gru_forward(
         h = z * h_prev + (1.0 - z) * candidate
         return h, [h]
 
-    sequences, (h,) = _run(step, x, states, mask, bool(go_backwards))
+    sequences, (h,) = _run(step, x, states, mask, boolean("go_backwards", go_backwards))
     return sequences, h

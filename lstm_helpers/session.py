@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_helpers._checks import integer
 from lstm_helpers._runtime import keras, native_stderr_silenced
+
+__all__ = ["setup"]
 
 
 def setup(seed: int = 0) -> None:
@@ -26,7 +29,7 @@ def setup(seed: int = 0) -> None:
     ValueError
         If ``seed`` is negative.
     """
-    seed = check_seed(seed)
+    seed = integer("seed", seed, low=0)
     # Clear first: clear_session() also forgets the global seed that set_random_seed stores.
     # Layers built from here on get fresh names (lstm, lstm_1, ...) in every run, so any
     # printed name is the same whether the chapter is run once or re-run in one kernel.
@@ -36,15 +39,6 @@ def setup(seed: int = 0) -> None:
     _show_figures_inline()
 
 
-def check_seed(seed: object) -> int:
-    """``seed`` as an int, or a ``TypeError``/``ValueError`` saying what a seed must be."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed}")
-    return int(seed)
-
-
 def seed_everything(seed: int) -> None:
     """:func:`keras.utils.set_random_seed`, with fd 2 silenced.
 
@@ -52,7 +46,7 @@ def seed_everything(seed: int) -> None:
     installed), and that import can print TensorFlow's start-up lines.
     """
     with native_stderr_silenced():
-        keras.utils.set_random_seed(check_seed(seed))
+        keras.utils.set_random_seed(integer("seed", seed, low=0))
 
 
 def _show_figures_inline() -> None:

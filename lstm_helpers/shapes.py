@@ -14,7 +14,22 @@ import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from lstm_helpers._checks import boolean, is_int, one_of
 from lstm_helpers._runtime import keras
+
+__all__ = [
+    "MERGE_MODES",
+    "RNN_KINDS",
+    "STATE_NAMES",
+    "LayerConfig",
+    "ReturnedArray",
+    "describe_call",
+    "evaluate",
+    "expected_outputs",
+    "layer_config",
+    "returned_arrays",
+    "returned_by",
+]
 
 RNN_KINDS: tuple[str, ...] = ("LSTM", "GRU", "SimpleRNN")
 """The recurrent layer classes the book covers, by their Keras class name."""
@@ -58,12 +73,6 @@ class ReturnedArray:
     meaning: str
 
 
-def _check_kind(kind: object) -> str:
-    if kind not in RNN_KINDS:
-        raise ValueError(f"kind must be one of {RNN_KINDS}, got {kind!r}")
-    return kind  # type: ignore[return-value]
-
-
 def returned_arrays(
     kind: str,
     *,
@@ -98,16 +107,11 @@ def returned_arrays(
     TypeError
         If a flag is not a ``bool``.
     """
-    _check_kind(kind)
-    for flag, value in (
-        ("return_sequences", return_sequences),
-        ("return_state", return_state),
-        ("bidirectional", bidirectional),
-    ):
-        if not isinstance(value, bool):
-            raise TypeError(f"{flag} must be a bool, got {type(value).__name__}: {value!r}")
-    if bidirectional and merge_mode not in MERGE_MODES:
-        raise ValueError(f"merge_mode must be one of {MERGE_MODES}, got {merge_mode!r}")
+    one_of("kind", kind, RNN_KINDS)
+    boolean("return_sequences", return_sequences)
+    boolean("return_state", return_state)
+    if boolean("bidirectional", bidirectional):
+        one_of("merge_mode", merge_mode, MERGE_MODES)
 
     def per_step(width: str) -> tuple[str, ...]:
         return ("batch", "timesteps", width) if return_sequences else ("batch", width)
@@ -197,6 +201,30 @@ class LayerConfig:
     merge_mode: str | None
 
 
+def returned_by(config: LayerConfig) -> list[ReturnedArray]:
+    """What the layer ``config`` describes returns: :func:`returned_arrays` for its settings."""
+    return returned_arrays(
+        config.kind,
+        return_sequences=config.return_sequences,
+        return_state=config.return_state,
+        bidirectional=config.bidirectional,
+        merge_mode=config.merge_mode,
+    )
+
+
+def describe_call(config: LayerConfig) -> str:
+    """The layer ``config`` describes, as code: e.g. ``LSTM(units, return_sequences=True)``.
+
+    The figures' titles and the cheat sheet's rows write layers this way (the word
+    ``units``, never the number).
+    """
+    flags = [f"{f}=True" for f in ("return_sequences", "return_state") if getattr(config, f)]
+    inner = ", ".join([f"{config.kind}(units", *flags]) + ")"
+    if config.bidirectional:
+        return f"Bidirectional({inner}, merge_mode={config.merge_mode!r})"
+    return inner
+
+
 def layer_config(layer: object) -> LayerConfig:
     """Read a :class:`LayerConfig` from an ``LSTM``/``GRU``/``SimpleRNN``, bare or bidirectional.
 
@@ -240,9 +268,10 @@ def layer_config(layer: object) -> LayerConfig:
 
 
 def check_input_shape(input_shape: object) -> tuple[int | None, int | None, int]:
-    """Validate ``(batch, timesteps, features)``; return it as a tuple.
+    """Validate ``(batch, timesteps, features)``; return it as a tuple of ``int`` (or ``None``).
 
-    ``batch`` and ``timesteps`` may be ``None`` (unknown); ``features`` must be a positive int.
+    ``batch`` and ``timesteps`` may be ``None`` (unknown); ``features`` must be a positive int
+    (Python or NumPy; ``bool`` is refused).
     """
     if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
         raise TypeError(
@@ -258,13 +287,13 @@ def check_input_shape(input_shape: object) -> tuple[int | None, int | None, int]
         unknown_ok = axis != "features"
         if value is None and unknown_ok:
             continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if not is_int(value) or value < 1:
             allowed = "a positive int or None" if unknown_ok else "a positive int"
             raise ValueError(
                 f"expected input_shape (batch, timesteps, features) with {axis} {allowed}, "
                 f"got {tuple(input_shape)!r}"
             )
-    return tuple(input_shape)  # type: ignore[return-value]
+    return tuple(None if value is None else int(value) for value in input_shape)  # type: ignore[return-value]
 
 
 def expected_outputs(
@@ -295,11 +324,4 @@ def expected_outputs(
     config = layer_config(layer)
     batch, timesteps, _ = check_input_shape(input_shape)
     sizes = {"batch": batch, "timesteps": timesteps, "units": config.units}
-    arrays = returned_arrays(
-        config.kind,
-        return_sequences=config.return_sequences,
-        return_state=config.return_state,
-        bidirectional=config.bidirectional,
-        merge_mode=config.merge_mode,
-    )
-    return [(a.name, tuple(evaluate(s, sizes) for s in a.shape)) for a in arrays]
+    return [(a.name, tuple(evaluate(s, sizes) for s in a.shape)) for a in returned_by(config)]

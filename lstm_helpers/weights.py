@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_helpers._checks import one_of
 from lstm_helpers._runtime import keras
-from lstm_helpers.shapes import layer_config
+from lstm_helpers.shapes import RNN_KINDS, layer_config
+
+__all__ = ["GATE_ORDER", "copy_layer", "recurrent_weights", "split_gates"]
 
 GATE_ORDER: dict[str, tuple[str, ...]] = {
     "LSTM": ("i", "f", "c", "o"),  # input, forget, candidate cell, output
     "GRU": ("z", "r", "h"),  # update, reset, candidate hidden state
     "SimpleRNN": ("h",),
 }
-"""The order in which Keras stacks each layer's gates along the last weight axis."""
+"""The order in which Keras stacks each layer's gates along the last weight axis.
+
+The number of gates is the number of weight blocks, which :func:`lstm_helpers.parameter_formula`
+counts, and :mod:`lstm_helpers.reference` splits its weights by these names."""
 
 
 def split_gates(weights: object, kind: str = "LSTM") -> dict[str, np.ndarray]:
@@ -36,8 +42,7 @@ def split_gates(weights: object, kind: str = "LSTM") -> dict[str, np.ndarray]:
     ValueError
         For an unknown ``kind``, or a last axis that does not split into equal gates.
     """
-    if kind not in GATE_ORDER:
-        raise ValueError(f"kind must be one of {tuple(GATE_ORDER)}, got {kind!r}")
+    one_of("kind", kind, RNN_KINDS)
     array = np.asarray(keras.ops.convert_to_numpy(weights))
     gates = GATE_ORDER[kind]
     if array.ndim == 0 or array.shape[-1] % len(gates):

@@ -253,3 +253,12 @@ def test_a_gru_with_initial_state_accepts_h0_alone_or_in_a_tuple():
 def test_forward_names_the_expected_shape(call, expected):
     with pytest.raises(ValueError, match=re.escape(expected)):
         call()
+
+
+def test_go_backwards_must_be_a_bool():
+    weights = (np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8))
+    with pytest.raises(TypeError, match="go_backwards must be a bool, got str"):
+        lstm_forward(np.zeros((1, 2, 3)), *weights, go_backwards="yes")
+    with pytest.raises(TypeError, match="go_backwards must be a bool, got int"):
+        gru_forward(np.zeros((1, 2, 3)), np.zeros((3, 6)), np.zeros((2, 6)), np.zeros((2, 6)),
+                    go_backwards=1)

@@ -20,11 +20,10 @@ diagram numbers steps from 0, as Python does. Each function returns a
 :class:`matplotlib.figure.Figure` built without pyplot, so a notebook shows it once.
 """
 
-from lstm_helpers.figures._style import GATE_COLORS, describe_call  # noqa: F401 (cheat sheet)
 from lstm_helpers.figures.encoder_decoder import ENCODER_DECODER_DESIGNS, draw_encoder_decoder
 from lstm_helpers.figures.engines import draw_engines
 from lstm_helpers.figures.forecasts import plot_forecasts
-from lstm_helpers.figures.gates import draw_gate_layout
+from lstm_helpers.figures.gates import GATE_COLORS, draw_gate_layout
 from lstm_helpers.figures.masking import draw_masking, masked_output_labels
 from lstm_helpers.figures.overview import OVERVIEW_PANELS, draw_overview, save_overview
 from lstm_helpers.figures.returns import draw_returns
@@ -47,4 +46,3 @@ __all__ = [
     "plot_forecasts",
     "save_overview",
 ]
-# describe_call is not re-exported at the top level: the cheat sheet uses it, chapters do not.

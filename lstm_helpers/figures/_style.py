@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from lstm_helpers._checks import integer
-from lstm_helpers.shapes import STATE_NAMES, LayerConfig, ReturnedArray, returned_arrays
+from lstm_helpers.shapes import STATE_NAMES
 
 # The palette (Okabe–Ito, plus a pale blue and a light grey for quiet boxes).
 BLUE = "#0072B2"
@@ -142,29 +142,6 @@ def carried(kind: str) -> str:
 def cell_label(kind: str) -> str:
     """The word written in a cell: the layer's class, with ``SimpleRNN`` shortened to fit."""
     return "RNN" if kind == "SimpleRNN" else kind
-
-
-def describe_call(config: LayerConfig) -> str:
-    """The layer as code, e.g. ``LSTM(units, return_sequences=True)``.
-
-    The figures' titles and the cheat sheet's rows write layers this way.
-    """
-    flags = [f"{f}=True" for f in ("return_sequences", "return_state") if getattr(config, f)]
-    inner = ", ".join([f"{config.kind}(units", *flags]) + ")"
-    if config.bidirectional:
-        return f"Bidirectional({inner}, merge_mode={config.merge_mode!r})"
-    return inner
-
-
-def returned_by(config: LayerConfig) -> list[ReturnedArray]:
-    """What the layer ``config`` describes returns: :func:`lstm_helpers.returned_arrays`."""
-    return returned_arrays(
-        config.kind,
-        return_sequences=config.return_sequences,
-        return_state=config.return_state,
-        bidirectional=config.bidirectional,
-        merge_mode=config.merge_mode,
-    )
 
 
 def check_count(name: str, value: object, low: int, high: int) -> int:

@@ -17,7 +17,7 @@ from lstm_helpers.figures._style import GATE_COLORS, canvas
 from lstm_helpers.shapes import layer_config
 from lstm_helpers.weights import GATE_ORDER, recurrent_weights
 
-__all__ = ["draw_gate_layout"]
+__all__ = ["GATE_COLORS", "draw_gate_layout"]  # GATE_COLORS: what its colours mean
 
 LAYOUTS = ("keras", "torch")
 _INCHES_PER_WEIGHT = 0.09  # per row/column of a matrix, before clamping

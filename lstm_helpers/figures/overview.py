@@ -18,15 +18,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from lstm_helpers import _checks
 from lstm_helpers.figures._style import (
     MUTED,
     RETURNED,
     STATE,
     canvas,
-    describe_call,
-    returned_by,
 )
-from lstm_helpers.shapes import LayerConfig, ReturnedArray, evaluate
+from lstm_helpers.shapes import LayerConfig, ReturnedArray, describe_call, evaluate, returned_by
 
 __all__ = ["OVERVIEW_PANELS", "draw_overview", "save_overview"]
 
@@ -166,9 +165,7 @@ def save_overview(path: str | Path) -> Path:
     ValueError
         If ``path`` does not end in ``.svg``.
     """
-    if not isinstance(path, (str, Path)):
-        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
-    path = Path(path)
+    path = _checks.path("path", path)
     if path.suffix != ".svg":
         raise ValueError(f"expected a path ending in .svg, got {str(path)!r}")
     # A fixed hash salt and no date make the SVG's ids and metadata the same on every run, so

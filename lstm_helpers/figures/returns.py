@@ -22,12 +22,16 @@ from lstm_helpers.figures._style import (
     carried,
     cell_label,
     check_count,
-    describe_call,
-    returned_by,
     step,
     value_box,
 )
-from lstm_helpers.shapes import STATE_NAMES, LayerConfig, layer_config
+from lstm_helpers.shapes import (
+    STATE_NAMES,
+    LayerConfig,
+    describe_call,
+    layer_config,
+    returned_by,
+)
 
 __all__ = ["draw_returns"]
 

@@ -24,11 +24,10 @@ from lstm_helpers.figures._style import (
     carried,
     cell_label,
     check_count,
-    describe_call,
     step,
     value_box,
 )
-from lstm_helpers.shapes import RNN_KINDS, STATE_NAMES, LayerConfig, layer_config
+from lstm_helpers.shapes import RNN_KINDS, STATE_NAMES, LayerConfig, describe_call, layer_config
 
 __all__ = ["draw_stack"]
 

@@ -19,10 +19,9 @@ from lstm_helpers.figures._style import (
     carried,
     cell_label,
     check_count,
-    describe_call,
     step,
 )
-from lstm_helpers.shapes import RNN_KINDS, STATE_NAMES, layer_config
+from lstm_helpers.shapes import RNN_KINDS, STATE_NAMES
 
 L = keras.layers
 
@@ -64,13 +63,6 @@ def test_labels_come_from_the_books_facts():
     assert [carried(kind) for kind in RNN_KINDS] == [", ".join(STATE_NAMES[k]) for k in RNN_KINDS]
     assert carried("LSTM") == "h, c" and carried("GRU") == "h"
     assert [cell_label(kind) for kind in RNN_KINDS] == ["LSTM", "GRU", "RNN"]
-    bidirectional = L.Bidirectional(L.GRU(2, return_state=True), merge_mode="sum")
-    assert describe_call(layer_config(bidirectional)) == (
-        "Bidirectional(GRU(units, return_state=True), merge_mode='sum')"
-    )
-    assert describe_call(layer_config(L.LSTM(2, return_sequences=True))) == (
-        "LSTM(units, return_sequences=True)"
-    )
 
 
 def built_lstm():

@@ -1,11 +1,12 @@
-"""expected_outputs, a rule read from a layer's config, against what real Keras layers return.
+"""lstm_helpers.shapes: the one rule of what a recurrent layer returns, held to real layers.
 
 Every structural configuration is checked once (3 kinds x bare or 5 merge modes x
 return_sequences x return_state = 72 layers), not a random sample of them: the space is small,
 so all of it costs less than the 200 random examples this test used to draw. The sizes rotate
 through :data:`SIZES`, so every wrapper meets every size pattern: all sizes known (run eagerly on
 real data), batch or timesteps or both unknown (run symbolically), and sizes of 1. Within a
-pattern the sizes differ, so a rule that put units where features belong would fail.
+pattern the sizes differ, so a rule that put units where features belong would fail. Bad input
+is refused with a ValueError or TypeError that says what was expected.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ import itertools
 import numpy as np
 import pytest
 
-from lstm_helpers import MERGE_MODES, RNN_KINDS, expected_outputs
+from lstm_helpers import (
+    MERGE_MODES,
+    RNN_KINDS,
+    STATE_NAMES,
+    describe_call,
+    expected_outputs,
+    layer_config,
+    returned_arrays,
+    returned_by,
+)
 from lstm_helpers._runtime import keras
 from lstm_helpers.describe import as_list
 
@@ -95,3 +105,85 @@ def test_the_named_states_are_the_states_keras_returns():
     output = returned["output"]
     np.testing.assert_allclose(output[:, -1, :4], returned["forward_h"], atol=1e-6)
     np.testing.assert_allclose(output[:, 0, 4:], returned["backward_h"], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "input_shape, error, message",
+    [
+        ((3, 4), ValueError, r"expected input_shape \(batch, timesteps, features\), got 2-D"),
+        ((1, 2, 3, 4), ValueError, r"3-D input"),
+        ((1, 2, None), ValueError, r"features a positive int"),
+        ((0, 2, 3), ValueError, r"batch a positive int or None"),
+        ((1, -2, 3), ValueError, r"timesteps a positive int or None"),
+        ((1, 2.5, 3), ValueError, r"timesteps"),
+        ((True, 2, 3), ValueError, r"batch"),
+        ("abc", TypeError, r"expected input_shape as a tuple"),
+        (7, TypeError, r"expected input_shape as a tuple"),
+    ],
+)
+def test_expected_outputs_rejects_bad_shapes(input_shape, error, message):
+    with pytest.raises(error, match=message):
+        expected_outputs(keras.layers.LSTM(2), input_shape)
+
+
+@pytest.mark.parametrize(
+    "layer, message",
+    [
+        (keras.layers.Dense(3), "expected a keras.layers.LSTM, GRU or SimpleRNN layer.*got Dense"),
+        ("LSTM", "got str"),
+        (None, "got NoneType"),
+    ],
+)
+def test_expected_outputs_rejects_other_layers(layer, message):
+    with pytest.raises(TypeError, match=message):
+        expected_outputs(layer, (1, 2, 3))
+
+
+def test_expected_outputs_rejects_mismatched_directions():
+    layer = keras.layers.Bidirectional(
+        keras.layers.LSTM(3), backward_layer=keras.layers.LSTM(4, go_backwards=True)
+    )
+    with pytest.raises(ValueError, match="same units, got forward 3 and backward 4"):
+        expected_outputs(layer, (1, 2, 3))
+
+
+def test_returned_arrays_rejects_unknown_settings():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        returned_arrays("Transformer", return_sequences=False, return_state=False)
+    with pytest.raises(ValueError, match="merge_mode must be one of"):
+        returned_arrays("LSTM", return_sequences=False, return_state=False, bidirectional=True,
+                        merge_mode="max")
+    with pytest.raises(TypeError, match="return_state must be a bool"):
+        returned_arrays("LSTM", return_sequences=False, return_state=1)
+
+
+def test_numpy_sizes_are_sizes_and_come_back_as_ints():
+    predicted = expected_outputs(keras.layers.LSTM(2), (np.int64(4), None, np.int32(3)))
+    assert predicted == [("output", (4, 2))]
+    assert type(predicted[0][1][0]) is int
+
+
+def test_states_are_named_once_for_every_kind():
+    assert tuple(STATE_NAMES) == RNN_KINDS
+    for kind in RNN_KINDS:
+        arrays = returned_arrays(kind, return_sequences=False, return_state=True)
+        assert [a.name for a in arrays] == ["output", *STATE_NAMES[kind]]
+
+
+def test_returned_by_reads_the_rule_for_a_layers_settings():
+    layer = keras.layers.Bidirectional(keras.layers.GRU(2, return_state=True), merge_mode=None)
+    config = layer_config(layer)
+    assert returned_by(config) == returned_arrays(
+        "GRU", return_sequences=False, return_state=True, bidirectional=True, merge_mode=None
+    )
+
+
+def test_describe_call_writes_the_layer_as_code():
+    L = keras.layers
+    bidirectional = L.Bidirectional(L.GRU(2, return_state=True), merge_mode="sum")
+    assert describe_call(layer_config(bidirectional)) == (
+        "Bidirectional(GRU(units, return_state=True), merge_mode='sum')"
+    )
+    assert describe_call(layer_config(L.LSTM(2, return_sequences=True))) == (
+        "LSTM(units, return_sequences=True)"
+    )
