@@ -19,7 +19,9 @@ Choice = TypeVar("Choice")
 
 def is_int(value: object) -> bool:
     """Whether ``value`` is an integer (Python or NumPy), ``bool`` excluded."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, (int, np.integer)) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 def is_number(value: object) -> bool:
@@ -46,7 +48,9 @@ def integer(
         If it is outside the bounds.
     """
     if not is_int(value):
-        raise wrong_type(f"{name} must be an int, got {type(value).__name__}: {value!r}")
+        raise wrong_type(
+            f"{name} must be an int, got {type(value).__name__}: {value!r}"
+        )
     number = int(value)  # type: ignore[arg-type]
     if low is not None and high is not None and not low <= number <= high:
         raise ValueError(f"{name} must be between {low} and {high}, got {number}")
@@ -78,7 +82,9 @@ def positive_number(name: str, value: object) -> float:
 def boolean(name: str, value: object) -> bool:
     """``value`` if it is a ``bool``, else a ``TypeError``."""
     if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}: {value!r}")
+        raise TypeError(
+            f"{name} must be a bool, got {type(value).__name__}: {value!r}"
+        )
     return value
 
 
@@ -92,7 +98,9 @@ def text(name: str, value: object) -> str:
 def path(name: str, value: object) -> Path:
     """``value`` as a :class:`pathlib.Path` if it is a ``str`` or a ``Path``, else a ``TypeError``."""
     if not isinstance(value, (str, Path)):
-        raise TypeError(f"{name} must be a str or pathlib.Path, got {type(value).__name__}")
+        raise TypeError(
+            f"{name} must be a str or pathlib.Path, got {type(value).__name__}"
+        )
     return Path(value)
 
 

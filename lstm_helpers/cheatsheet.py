@@ -102,7 +102,10 @@ class CheatSheetRow:
         ``options`` go to the recurrent layer, e.g. ``recurrent_initializer="zeros"``.
         """
         layer = getattr(keras.layers, self.kind)(
-            units, return_sequences=self.return_sequences, return_state=self.return_state, **options
+            units,
+            return_sequences=self.return_sequences,
+            return_state=self.return_state,
+            **options,
         )
         if self.bidirectional:
             return keras.layers.Bidirectional(layer, merge_mode=self.merge_mode)
@@ -110,7 +113,10 @@ class CheatSheetRow:
 
     def shapes(self, sizes: Mapping[str, int | None]) -> list[tuple[int | None, ...]]:
         """The returned arrays' concrete shapes for ``sizes`` (``batch``, ``timesteps``, ``units``)."""
-        return [tuple(evaluate(axis, sizes) for axis in array.shape) for array in self.arrays]
+        return [
+            tuple(evaluate(axis, sizes) for axis in array.shape)
+            for array in self.arrays
+        ]
 
 
 def cheat_sheet_rows() -> list[CheatSheetRow]:
@@ -122,7 +128,9 @@ def cheat_sheet_rows() -> list[CheatSheetRow]:
         72 rows, ordered by layer, then wrapper (bare first, then ``MERGE_MODES`` in order),
         then ``return_sequences``, then ``return_state`` (``False`` before ``True``).
     """
-    wrappers: list[tuple[bool, str | None]] = [(False, None)] + [(True, m) for m in MERGE_MODES]
+    wrappers: list[tuple[bool, str | None]] = [(False, None)] + [
+        (True, m) for m in MERGE_MODES
+    ]
     rows = []
     for kind in RNN_KINDS:
         for bidirectional, merge_mode in wrappers:
@@ -143,7 +151,9 @@ def cheat_sheet_rows() -> list[CheatSheetRow]:
                             return_sequences=return_sequences,
                             return_state=return_state,
                             arrays=tuple(arrays),
-                            parameters=parameter_formula(kind, bidirectional=bidirectional),
+                            parameters=parameter_formula(
+                                kind, bidirectional=bidirectional
+                            ),
                         )
                     )
     return rows
@@ -206,7 +216,11 @@ class TableRow:
     @property
     def merge_mode(self) -> str:
         """``'sum', 'mul' or 'ave'``; empty for a bare layer."""
-        return _alternatives([repr(m) for m in self.merge_modes]) if self.bidirectional else ""
+        return (
+            _alternatives([repr(m) for m in self.merge_modes])
+            if self.bidirectional
+            else ""
+        )
 
 
 def _names_and_shapes(row: CheatSheetRow) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -236,8 +250,13 @@ def table_rows(rows: Sequence[CheatSheetRow] | None = None) -> list[TableRow]:
     rows = cheat_sheet_rows() if rows is None else list(rows)
     by_mode: dict[tuple, list[CheatSheetRow]] = {}
     for row in rows:
-        key = (row.kind, row.bidirectional, row.return_sequences, row.return_state,
-               _names_and_shapes(row))
+        key = (
+            row.kind,
+            row.bidirectional,
+            row.return_sequences,
+            row.return_state,
+            _names_and_shapes(row),
+        )
         by_mode.setdefault(key, []).append(row)
     by_kind: dict[tuple, list[str]] = {}
     first_of: dict[tuple, CheatSheetRow] = {}
@@ -258,13 +277,16 @@ def table_rows(rows: Sequence[CheatSheetRow] | None = None) -> list[TableRow]:
         for key, kinds in by_kind.items()
     ]
     # Each wrapper's lines together, then the flags as in cheat_sheet_rows, then the layers.
-    return sorted(lines, key=lambda line: (
-        line.bidirectional,
-        MERGE_MODES.index(line.merge_modes[0]) if line.bidirectional else -1,
-        line.return_sequences,
-        line.return_state,
-        RNN_KINDS.index(line.kinds[0]),
-    ))
+    return sorted(
+        lines,
+        key=lambda line: (
+            line.bidirectional,
+            MERGE_MODES.index(line.merge_modes[0]) if line.bidirectional else -1,
+            line.return_sequences,
+            line.return_state,
+            RNN_KINDS.index(line.kinds[0]),
+        ),
+    )
 
 
 class CheatSheet:
@@ -277,7 +299,14 @@ class CheatSheet:
     the layer and the wrapper, so they are not repeated on every line.
     """
 
-    _HEADER = ["layer", "merge_mode", "return_sequences", "return_state", "n", "what comes back"]
+    _HEADER = [
+        "layer",
+        "merge_mode",
+        "return_sequences",
+        "return_state",
+        "n",
+        "what comes back",
+    ]
 
     def __init__(self, rows: Sequence[CheatSheetRow]) -> None:
         self.rows = list(rows)
@@ -300,21 +329,33 @@ class CheatSheet:
 
     def __repr__(self) -> str:
         table = [self._HEADER] + [self._cells(line) for line in self.table_rows]
-        widths = [max(len(line[i]) for line in table) for i in range(len(self._HEADER))]
-        lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in table]
+        widths = [
+            max(len(line[i]) for line in table) for i in range(len(self._HEADER))
+        ]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
+            for line in table
+        ]
         return self._title + "\n" + "\n".join(lines)
 
     def _repr_html_(self) -> str:
         # <wbr> lets the long flag names break at the underscore in a narrow column.
-        head = "".join(f"<th>{html.escape(h).replace('_', '_<wbr>')}</th>" for h in self._HEADER)
+        head = "".join(
+            f"<th>{html.escape(h).replace('_', '_<wbr>')}</th>" for h in self._HEADER
+        )
         body = []
         for line in self.table_rows:
             _, _, sequences, state, count, _ = self._cells(line)
-            kinds = _alternatives([f"<code>{html.escape(k)}</code>" for k in line.kinds])
+            kinds = _alternatives(
+                [f"<code>{html.escape(k)}</code>" for k in line.kinds]
+            )
             if line.bidirectional:
                 layer = f"<code>Bidirectional(</code>{kinds}<code>)</code>"
                 modes = _alternatives(
-                    [f"<code>{html.escape(repr(m), quote=False)}</code>" for m in line.merge_modes]
+                    [
+                        f"<code>{html.escape(repr(m), quote=False)}</code>"
+                        for m in line.merge_modes
+                    ]
                 )
             else:
                 layer, modes = kinds, ""
@@ -406,10 +447,17 @@ class Verification:
 
 def _check_sizes(sizes: Mapping[str, int]) -> dict[str, int]:
     if not isinstance(sizes, Mapping):
-        raise TypeError(f"sizes must be a mapping of {_SIZE_NAMES} to ints, got {type(sizes).__name__}")
+        raise TypeError(
+            f"sizes must be a mapping of {_SIZE_NAMES} to ints, got {type(sizes).__name__}"
+        )
     if set(sizes) != set(_SIZE_NAMES):
-        raise ValueError(f"sizes must have exactly the keys {_SIZE_NAMES}, got {sorted(sizes)}")
-    return {name: _checks.positive_int(f"sizes[{name!r}]", value) for name, value in sizes.items()}
+        raise ValueError(
+            f"sizes must have exactly the keys {_SIZE_NAMES}, got {sorted(sizes)}"
+        )
+    return {
+        name: _checks.positive_int(f"sizes[{name!r}]", value)
+        for name, value in sizes.items()
+    }
 
 
 def verify_against_keras(
@@ -448,14 +496,20 @@ def verify_against_keras(
     for row in rows:
         # Zero initial weights change no shape or count, and skip the orthogonal initializer's
         # QR decomposition, which is most of the time of building 72 layers (10 s on JAX).
-        layer = row.build(sizes["units"], kernel_initializer="zeros", recurrent_initializer="zeros")
+        layer = row.build(
+            sizes["units"], kernel_initializer="zeros", recurrent_initializer="zeros"
+        )
         returned = layer(keras.Input(batch_shape=batch_shape))
         got = [tuple(t.shape) for t in as_list(returned)]
-        together = type(returned).__name__ if isinstance(returned, (tuple, list)) else None
+        together = (
+            type(returned).__name__ if isinstance(returned, (tuple, list)) else None
+        )
         observed.append(Observed(row, tuple(got), together, layer.count_params()))
         expected = row.shapes(sizes)
         if got != expected:
-            mismatches.append(f"{row.call}: the table says {expected}, Keras returned {got}")
+            mismatches.append(
+                f"{row.call}: the table says {expected}, Keras returned {got}"
+            )
         params = evaluate(row.parameters, sizes)
         if layer.count_params() != params:
             mismatches.append(
@@ -469,11 +523,15 @@ def verify_against_keras(
 def _container_sample() -> list[CheatSheetRow]:
     """Per layer, one row of each kind of answer (one array, several, merge_mode=None)."""
     wanted = {
-        (False, None, False), (False, None, True),
-        (True, "concat", True), (True, None, False), (True, None, True),
+        (False, None, False),
+        (False, None, True),
+        (True, "concat", True),
+        (True, None, False),
+        (True, None, True),
     }
     return [
-        row for row in cheat_sheet_rows()
+        row
+        for row in cheat_sheet_rows()
         if not row.return_sequences
         and (row.bidirectional, row.merge_mode, row.return_state) in wanted
     ]
@@ -508,10 +566,15 @@ def returned_container(rows: Sequence[CheatSheetRow] | None = None) -> str:
     """
     checked = verify_against_keras(_container_sample() if rows is None else rows)
     if not checked.all_match:
-        raise RuntimeError("the rows do not match Keras:\n" + "\n".join(checked.mismatches))
+        raise RuntimeError(
+            "the rows do not match Keras:\n" + "\n".join(checked.mismatches)
+        )
     several = {seen.returned_as for seen in checked.observed if len(seen.shapes) > 1}
-    wrapped_single = [seen.row.call for seen in checked.observed
-                      if len(seen.shapes) == 1 and seen.returned_as is not None]
+    wrapped_single = [
+        seen.row.call
+        for seen in checked.observed
+        if len(seen.shapes) == 1 and seen.returned_as is not None
+    ]
     if len(several) != 1 or None in several or wrapped_single:
         raise RuntimeError(
             "expected Keras to return one array as it is and several in one type; got types "
@@ -553,7 +616,8 @@ def explorer_data(rows: Sequence[CheatSheetRow] | None = None) -> dict:
                 "call": row.call,
                 "parameters": row.parameters,
                 "arrays": [
-                    {"name": a.name, "shape": list(a.shape), "meaning": a.meaning} for a in row.arrays
+                    {"name": a.name, "shape": list(a.shape), "meaning": a.meaning}
+                    for a in row.arrays
                 ],
             }
             for row in rows

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_helpers._runtime import keras
-from lstm_helpers.shapes import check_input_shape, expected_outputs, layer_config, returned_by
+from lstm_helpers.shapes import (
+    check_input_shape,
+    expected_outputs,
+    layer_config,
+    returned_by,
+)
 
 __all__ = ["Description", "describe"]
 
@@ -73,7 +78,9 @@ class Description:
         try:
             return self.arrays[name]
         except KeyError:
-            raise KeyError(f"{self.layer_name} returned {self.names}, not {name!r}") from None
+            raise KeyError(
+                f"{self.layer_name} returned {self.names}, not {name!r}"
+            ) from None
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return iter(row.value for row in self.rows)
@@ -83,7 +90,8 @@ class Description:
 
     def _table(self) -> list[tuple[str, str, str, str]]:
         return [
-            (str(i), row.name, str(row.shape), row.meaning) for i, row in enumerate(self.rows)
+            (str(i), row.name, str(row.shape), row.meaning)
+            for i, row in enumerate(self.rows)
         ]
 
     def __repr__(self) -> str:
@@ -92,7 +100,9 @@ class Description:
         widths = [max(len(r[i]) for r in table) for i in range(3)]
         lines = [f"{self.layer_name} returned {len(self.rows)} array(s):"]
         for r in table:
-            lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[3])
+            lines.append(
+                "  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[3]
+            )
         return "\n".join(line.rstrip() for line in lines)
 
     def _repr_html_(self) -> str:

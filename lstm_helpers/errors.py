@@ -59,7 +59,9 @@ class CaughtError:
     @property
     def first_line(self) -> str:
         """The first non-empty line of :attr:`message`, stripped."""
-        return next((line.strip() for line in self.message.splitlines() if line.strip()), "")
+        return next(
+            (line.strip() for line in self.message.splitlines() if line.strip()), ""
+        )
 
     def line(self, detail: str = "message") -> str:
         """One line describing the outcome; see :func:`show_error` for ``detail``.

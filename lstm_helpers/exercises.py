@@ -48,4 +48,7 @@ def check_answer(answer: Any, expected: Any, *, hint: str = "") -> None:
     elif _normalise(answer) == _normalise(expected):
         print(f"Correct: {answer!r}")
     else:
-        print(f"Not quite: {answer!r} is not what Keras gives." + (f" Hint: {hint}" if hint else ""))
+        print(
+            f"Not quite: {answer!r} is not what Keras gives."
+            + (f" Hint: {hint}" if hint else "")
+        )

@@ -9,7 +9,9 @@ from lstm_helpers.weights import GATE_ORDER
 __all__ = ["parameter_count", "parameter_formula"]
 
 
-def parameter_formula(kind: str, *, bidirectional: bool = False, reset_after: bool = True) -> str:
+def parameter_formula(
+    kind: str, *, bidirectional: bool = False, reset_after: bool = True
+) -> str:
     """The parameter count as an expression in ``features`` and ``units``.
 
     One weight block per gate (:data:`lstm_helpers.GATE_ORDER`): an LSTM has four, each a
@@ -34,7 +36,12 @@ def parameter_formula(kind: str, *, bidirectional: bool = False, reset_after: bo
 
 
 def parameter_count(
-    kind: str, features: int, units: int, *, bidirectional: bool = False, reset_after: bool = True
+    kind: str,
+    features: int,
+    units: int,
+    *,
+    bidirectional: bool = False,
+    reset_after: bool = True,
 ) -> int:
     """Evaluate :func:`parameter_formula` for concrete sizes (what ``count_params()`` reports).
 
@@ -45,6 +52,11 @@ def parameter_count(
     TypeError
         If ``bidirectional`` or ``reset_after`` is not a ``bool``.
     """
-    sizes = {"features": positive_int("features", features), "units": positive_int("units", units)}
-    formula = parameter_formula(kind, bidirectional=bidirectional, reset_after=reset_after)
+    sizes = {
+        "features": positive_int("features", features),
+        "units": positive_int("units", units),
+    }
+    formula = parameter_formula(
+        kind, bidirectional=bidirectional, reset_after=reset_after
+    )
     return evaluate(formula, sizes)  # type: ignore[return-value]

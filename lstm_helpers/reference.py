@@ -36,17 +36,25 @@ def _as_float_array(name: str, value: object) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}") from error
+        raise TypeError(
+            f"{name} must be a numeric array, got {type(value).__name__}"
+        ) from error
     return array
 
 
 def _check_shape(name: str, array: np.ndarray, expected: tuple[object, ...]) -> None:
     """Raise ValueError naming ``expected`` (ints, or str for sizes still free) unless it fits."""
     fits = array.ndim == len(expected) and all(
-        isinstance(want, str) or got == want for got, want in zip(array.shape, expected)
+        isinstance(want, str) or got == want
+        for got, want in zip(array.shape, expected)
     )
     if not fits:
-        shown = "(" + ", ".join(str(w) for w in expected) + ("," if len(expected) == 1 else "") + ")"
+        shown = (
+            "("
+            + ", ".join(str(w) for w in expected)
+            + ("," if len(expected) == 1 else "")
+            + ")"
+        )
         raise ValueError(f"expected {name} of shape {shown}, got shape {array.shape}")
 
 
@@ -132,7 +140,9 @@ def lstm_step(
     ValueError
         If a shape does not fit the others; the message names the expected shape.
     """
-    kernel, recurrent_kernel, features, units = _check_weights(kernel, recurrent_kernel, "LSTM")
+    kernel, recurrent_kernel, features, units = _check_weights(
+        kernel, recurrent_kernel, "LSTM"
+    )
     bias = _as_float_array("bias", bias)
     _check_shape("bias", bias, (4 * units,))
     x_t = _as_float_array("x_t", x_t)
@@ -157,7 +167,12 @@ def _lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias) -> LSTMStep:
 
 
 def _check_sequence_inputs(
-    x: object, features: int, units: int, initial_state: object, kind: str, mask: object
+    x: object,
+    features: int,
+    units: int,
+    initial_state: object,
+    kind: str,
+    mask: object,
 ) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
     """Validate ``x``, ``initial_state`` and ``mask``; fill in zeros and all-True defaults."""
     names = tuple(f"{state}0" for state in STATE_NAMES[kind])  # h0, c0 for an LSTM
@@ -170,7 +185,10 @@ def _check_sequence_inputs(
     else:
         if state_count == 1 and not isinstance(initial_state, (list, tuple)):
             initial_state = [initial_state]
-        if not isinstance(initial_state, (list, tuple)) or len(initial_state) != state_count:
+        if (
+            not isinstance(initial_state, (list, tuple))
+            or len(initial_state) != state_count
+        ):
             raise ValueError(
                 f"expected initial_state as ({', '.join(names)}{',' if state_count == 1 else ''}),"
                 f" each of shape ({batch}, {units}); got {type(initial_state).__name__}"
@@ -187,12 +205,16 @@ def _check_sequence_inputs(
         _check_shape("mask", mask, (batch, timesteps))
         if mask.dtype != bool:
             if not np.isin(mask, (0, 1)).all():
-                raise ValueError(f"expected a boolean mask of shape ({batch}, {timesteps})")
+                raise ValueError(
+                    f"expected a boolean mask of shape ({batch}, {timesteps})"
+                )
             mask = mask.astype(bool)
     return x, states, mask
 
 
-def _run(step, x: np.ndarray, states: list[np.ndarray], mask: np.ndarray, go_backwards: bool):
+def _run(
+    step, x: np.ndarray, states: list[np.ndarray], mask: np.ndarray, go_backwards: bool
+):
     """The time loop shared by both layers, with Keras's masking and ``go_backwards``.
 
     ``step(x_t, states) -> (output, new_states)``. Keras's rules, reproduced here:
@@ -267,16 +289,22 @@ def lstm_forward(
     TypeError
         If an array is not numeric, or ``go_backwards`` is not a ``bool``.
     """
-    kernel, recurrent_kernel, features, units = _check_weights(kernel, recurrent_kernel, "LSTM")
+    kernel, recurrent_kernel, features, units = _check_weights(
+        kernel, recurrent_kernel, "LSTM"
+    )
     bias = _as_float_array("bias", bias)
     _check_shape("bias", bias, (4 * units,))
-    x, states, mask = _check_sequence_inputs(x, features, units, initial_state, "LSTM", mask)
+    x, states, mask = _check_sequence_inputs(
+        x, features, units, initial_state, "LSTM", mask
+    )
 
     def step(x_t, states):
         new = _lstm_step(x_t, states[0], states[1], kernel, recurrent_kernel, bias)
         return new.h, [new.h, new.c]
 
-    sequences, (h, c) = _run(step, x, states, mask, boolean("go_backwards", go_backwards))
+    sequences, (h, c) = _run(
+        step, x, states, mask, boolean("go_backwards", go_backwards)
+    )
     return sequences, h, c
 
 
@@ -325,10 +353,14 @@ def gru_forward(
     TypeError
         If an array is not numeric, or ``go_backwards`` is not a ``bool``.
     """
-    kernel, recurrent_kernel, features, units = _check_weights(kernel, recurrent_kernel, "GRU")
+    kernel, recurrent_kernel, features, units = _check_weights(
+        kernel, recurrent_kernel, "GRU"
+    )
     bias = _as_float_array("bias", bias)
     _check_shape("bias", bias, (2, 3 * units))
-    x, states, mask = _check_sequence_inputs(x, features, units, initial_state, "GRU", mask)
+    x, states, mask = _check_sequence_inputs(
+        x, features, units, initial_state, "GRU", mask
+    )
 
     def step(x_t, states):
         (h_prev,) = states
@@ -340,5 +372,7 @@ def gru_forward(
         h = z * h_prev + (1.0 - z) * candidate
         return h, [h]
 
-    sequences, (h,) = _run(step, x, states, mask, boolean("go_backwards", go_backwards))
+    sequences, (h,) = _run(
+        step, x, states, mask, boolean("go_backwards", go_backwards)
+    )
     return sequences, h

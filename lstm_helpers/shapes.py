@@ -37,7 +37,11 @@ RNN_KINDS: tuple[str, ...] = ("LSTM", "GRU", "SimpleRNN")
 MERGE_MODES: tuple[str | None, ...] = ("concat", "sum", "mul", "ave", None)
 """Every ``merge_mode`` that :class:`keras.layers.Bidirectional` accepts."""
 
-STATE_NAMES: dict[str, tuple[str, ...]] = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
+STATE_NAMES: dict[str, tuple[str, ...]] = {
+    "LSTM": ("h", "c"),
+    "GRU": ("h",),
+    "SimpleRNN": ("h",),
+}
 """The states each layer carries from step to step, in Keras's order."""
 
 _MERGE_MEANING = {
@@ -121,16 +125,22 @@ def returned_arrays(
     if not bidirectional:
         arrays = [ReturnedArray("output", per_step("units"), f"hidden state h {when}")]
         if return_state:
-            arrays += [ReturnedArray(s, ("batch", "units"), _STATE_MEANING[s]) for s in states]
+            arrays += [
+                ReturnedArray(s, ("batch", "units"), _STATE_MEANING[s]) for s in states
+            ]
         return arrays
 
     backward_when = (
-        "at every step, re-aligned to input order" if return_sequences else "after reaching step 0"
+        "at every step, re-aligned to input order"
+        if return_sequences
+        else "after reaching step 0"
     )
     if merge_mode is None:
         arrays = [
             ReturnedArray("forward_output", per_step("units"), f"forward h {when}"),
-            ReturnedArray("backward_output", per_step("units"), f"backward h {backward_when}"),
+            ReturnedArray(
+                "backward_output", per_step("units"), f"backward h {backward_when}"
+            ),
         ]
     else:
         width = "2*units" if merge_mode == "concat" else "units"
@@ -142,10 +152,15 @@ def returned_arrays(
         )
         arrays = [ReturnedArray("output", per_step(width), meaning)]
     if return_state:
-        for direction, finished in (("forward", "the last step"), ("backward", "reaching step 0")):
+        for direction, finished in (
+            ("forward", "the last step"),
+            ("backward", "reaching step 0"),
+        ):
             arrays += [
                 ReturnedArray(
-                    f"{direction}_{s}", ("batch", "units"), f"{direction} layer's {s} after {finished}"
+                    f"{direction}_{s}",
+                    ("batch", "units"),
+                    f"{direction} layer's {s} after {finished}",
                 )
                 for s in states
             ]
@@ -175,17 +190,27 @@ def evaluate(expression: str, sizes: Mapping[str, int | None]) -> int | None:
             return node.value
         if isinstance(node, ast.Name):
             if node.id not in sizes:
-                raise ValueError(f"{expression!r} uses {node.id!r}; expected one of {sorted(sizes)}")
+                raise ValueError(
+                    f"{expression!r} uses {node.id!r}; expected one of {sorted(sizes)}"
+                )
             return sizes[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             left, right = walk(node.left), walk(node.right)
-            return None if left is None or right is None else _OPERATORS[type(node.op)](left, right)
-        raise ValueError(f"expected integers, names, +, - and * only, got {expression!r}")
+            return (
+                None
+                if left is None or right is None
+                else _OPERATORS[type(node.op)](left, right)
+            )
+        raise ValueError(
+            f"expected integers, names, +, - and * only, got {expression!r}"
+        )
 
     try:
         tree = ast.parse(expression, mode="eval")
     except SyntaxError as error:
-        raise ValueError(f"expected an arithmetic expression, got {expression!r}") from error
+        raise ValueError(
+            f"expected an arithmetic expression, got {expression!r}"
+        ) from error
     return walk(tree)
 
 
@@ -218,7 +243,9 @@ def describe_call(config: LayerConfig) -> str:
     The figures' titles and the cheat sheet's rows write layers this way (the word
     ``units``, never the number).
     """
-    flags = [f"{f}=True" for f in ("return_sequences", "return_state") if getattr(config, f)]
+    flags = [
+        f"{f}=True" for f in ("return_sequences", "return_state") if getattr(config, f)
+    ]
     inner = ", ".join([f"{config.kind}(units", *flags]) + ")"
     if config.bidirectional:
         return f"Bidirectional({inner}, merge_mode={config.merge_mode!r})"
@@ -324,4 +351,7 @@ def expected_outputs(
     config = layer_config(layer)
     batch, timesteps, _ = check_input_shape(input_shape)
     sizes = {"batch": batch, "timesteps": timesteps, "units": config.units}
-    return [(a.name, tuple(evaluate(s, sizes) for s in a.shape)) for a in returned_by(config)]
+    return [
+        (a.name, tuple(evaluate(s, sizes) for s in a.shape))
+        for a in returned_by(config)
+    ]

@@ -36,7 +36,11 @@ __all__ = ["torch_lstm_weights", "to_torch_lstm", "torch_gru_weights", "to_torch
 
 _TORCH_GATE_ORDER: dict[str, tuple[str, ...]] = {
     "LSTM": ("i", "f", "c", "o"),  # PyTorch: i, f, g, o -- Keras's order
-    "GRU": ("r", "z", "h"),  # PyTorch: r, z, n -- Keras's z, r, h with the first two swapped
+    "GRU": (
+        "r",
+        "z",
+        "h",
+    ),  # PyTorch: r, z, n -- Keras's z, r, h with the first two swapped
 }
 """PyTorch's gate order along the first weight axis, in Keras's gate names."""
 
@@ -63,7 +67,9 @@ def _check_reset_after(gru: Any) -> None:
 
 def _directions(layer: Any, kind: str) -> list[tuple[str, Any]]:
     """``[(name_suffix, bare layer)]``: one entry, or two for a ``Bidirectional``."""
-    config = layer_config(layer)  # TypeError for anything that is not a recurrent layer
+    config = layer_config(
+        layer
+    )  # TypeError for anything that is not a recurrent layer
     if config.kind != kind:
         raise TypeError(
             f"expected a keras.layers.{kind} or a Bidirectional wrapping one, got a {config.kind}"
@@ -95,7 +101,9 @@ def _torch_weights(layer: Any, kind: str) -> dict[str, np.ndarray]:
     for suffix, rnn in _directions(layer, kind):
         kernel, recurrent_kernel, bias = recurrent_weights(rnn)
         # An LSTM's one bias can go on either side (both are added); a GRU's two rows cannot.
-        input_bias, recurrent_bias = (bias, np.zeros_like(bias)) if kind == "LSTM" else bias
+        input_bias, recurrent_bias = (
+            (bias, np.zeros_like(bias)) if kind == "LSTM" else bias
+        )
         for name, array in (
             ("weight_ih", kernel),
             ("weight_hh", recurrent_kernel),
@@ -123,7 +131,10 @@ def _torch_module(weights: dict[str, np.ndarray], kind: str, batch_first: bool) 
         bidirectional="weight_ih_l0_reverse" in weights,
     )
     module.load_state_dict(
-        {name: torch.from_numpy(np.asarray(value, dtype=np.float32)) for name, value in weights.items()}
+        {
+            name: torch.from_numpy(np.asarray(value, dtype=np.float32))
+            for name, value in weights.items()
+        }
     )
     return module.eval()
 

@@ -65,19 +65,28 @@ def recurrent_weights(layer: object) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """
     config = layer_config(layer)
     if config.bidirectional:
-        raise TypeError("expected a bare LSTM, GRU or SimpleRNN; pass layer.forward_layer "
-                        "or layer.backward_layer of a Bidirectional")
+        raise TypeError(
+            "expected a bare LSTM, GRU or SimpleRNN; pass layer.forward_layer "
+            "or layer.backward_layer of a Bidirectional"
+        )
     if not layer.built:
-        raise ValueError(f"{type(layer).__name__} is not built yet: call it on an input first")
+        raise ValueError(
+            f"{type(layer).__name__} is not built yet: call it on an input first"
+        )
     cell = layer.cell
     if not cell.use_bias:
-        raise ValueError(f"{type(layer).__name__} was made with use_bias=False; expected a bias")
+        raise ValueError(
+            f"{type(layer).__name__} was made with use_bias=False; expected a bias"
+        )
     return tuple(
-        keras.ops.convert_to_numpy(w) for w in (cell.kernel, cell.recurrent_kernel, cell.bias)
+        keras.ops.convert_to_numpy(w)
+        for w in (cell.kernel, cell.recurrent_kernel, cell.bias)
     )  # type: ignore[return-value]
 
 
-def copy_layer(layer: object, input_shape: tuple[int | None, ...], **changes: object) -> object:
+def copy_layer(
+    layer: object, input_shape: tuple[int | None, ...], **changes: object
+) -> object:
     """A new layer configured like ``layer`` (with ``changes``), built, holding ``layer``'s weights.
 
     The way to compare two settings of the same layer fairly: for example
@@ -108,11 +117,15 @@ def copy_layer(layer: object, input_shape: tuple[int | None, ...], **changes: ob
     if not isinstance(layer, keras.layers.Layer):
         raise TypeError(f"expected a Keras layer, got {type(layer).__name__}")
     if not layer.built or not layer.weights:
-        raise ValueError(f"{type(layer).__name__} has no weights yet: call or build it first")
+        raise ValueError(
+            f"{type(layer).__name__} has no weights yet: call or build it first"
+        )
     config = layer.get_config()
     unknown = sorted(set(changes) - set(config))
     if unknown:
-        raise TypeError(f"{type(layer).__name__} has no setting {', '.join(map(repr, unknown))}")
+        raise TypeError(
+            f"{type(layer).__name__} has no setting {', '.join(map(repr, unknown))}"
+        )
     config.pop("name", None)
     config.update(changes)
     copy = type(layer).from_config(config)

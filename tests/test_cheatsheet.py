@@ -25,7 +25,13 @@ LINES = table_rows(ROWS)
 
 
 def _key(row):
-    return (row.kind, row.bidirectional, row.merge_mode, row.return_sequences, row.return_state)
+    return (
+        row.kind,
+        row.bidirectional,
+        row.merge_mode,
+        row.return_sequences,
+        row.return_state,
+    )
 
 
 def _names_and_shapes(arrays):
@@ -33,8 +39,13 @@ def _names_and_shapes(arrays):
 
 
 def test_every_combination_appears_once():
-    keys = {(r.kind, r.bidirectional, r.merge_mode, r.return_sequences, r.return_state) for r in ROWS}
-    assert len(ROWS) == len(keys) == len(RNN_KINDS) * (1 + len(MERGE_MODES)) * 2 * 2 == 72
+    keys = {
+        (r.kind, r.bidirectional, r.merge_mode, r.return_sequences, r.return_state)
+        for r in ROWS
+    }
+    assert (
+        len(ROWS) == len(keys) == len(RNN_KINDS) * (1 + len(MERGE_MODES)) * 2 * 2 == 72
+    )
     assert {r.merge_mode for r in ROWS if not r.bidirectional} == {None}
 
 
@@ -68,19 +79,34 @@ def test_verify_against_keras_passes_on_every_row():
     assert repr(result).splitlines()[-1] == "all rows match Keras: True"
     # What Keras returned is kept: the shapes it gave, and how it packed several arrays.
     assert [seen.row for seen in result.observed] == ROWS
-    assert [list(seen.shapes) for seen in result.observed] == [r.shapes(CHECK_SIZES) for r in ROWS]
-    assert {seen.returned_as for seen in result.observed if len(seen.shapes) == 1} == {None}
+    assert [list(seen.shapes) for seen in result.observed] == [
+        r.shapes(CHECK_SIZES) for r in ROWS
+    ]
+    assert {seen.returned_as for seen in result.observed if len(seen.shapes) == 1} == {
+        None
+    }
     # Keras 3.15.1 on every backend; the cheat sheet and the explorer print what they observe.
-    assert {seen.returned_as for seen in result.observed if len(seen.shapes) > 1} == {"tuple"}
+    assert {seen.returned_as for seen in result.observed if len(seen.shapes) > 1} == {
+        "tuple"
+    }
 
 
 def test_verify_against_keras_reports_a_wrong_row():
     row = ROWS[1]  # LSTM with return_state: three arrays
-    wrong = type(row)(row.kind, row.bidirectional, row.merge_mode, row.return_sequences,
-                      row.return_state, row.arrays[:2], row.parameters)
+    wrong = type(row)(
+        row.kind,
+        row.bidirectional,
+        row.merge_mode,
+        row.return_sequences,
+        row.return_state,
+        row.arrays[:2],
+        row.parameters,
+    )
     result = verify_against_keras([wrong])
     assert not result.all_match
-    assert "all rows match Keras: False" in repr(result) and "Keras returned" in repr(result)
+    assert "all rows match Keras: False" in repr(result) and "Keras returned" in repr(
+        result
+    )
 
 
 @pytest.mark.parametrize(
@@ -117,10 +143,14 @@ def test_table_lists_every_line_in_text_and_html():
 def test_table_lines_cover_every_configuration_once_with_its_arrays():
     by_key = {_key(row): row for row in ROWS}
     covered = [config for line in LINES for config in line.configurations]
-    assert sorted(covered, key=repr) == sorted(by_key, key=repr)  # each once, none missing
+    assert sorted(covered, key=repr) == sorted(
+        by_key, key=repr
+    )  # each once, none missing
     for line in LINES:
         for config in line.configurations:
-            assert _names_and_shapes(by_key[config].arrays) == _names_and_shapes(line.arrays)
+            assert _names_and_shapes(by_key[config].arrays) == _names_and_shapes(
+                line.arrays
+            )
 
 
 def test_table_merges_every_pair_of_identical_lines():
@@ -137,9 +167,11 @@ def test_table_merges_every_pair_of_identical_lines():
     sum_mul_ave = [line for line in LINES if line.merge_modes == ("sum", "mul", "ave")]
     assert len(sum_mul_ave) == 6
     assert {line.merge_mode for line in sum_mul_ave} == {"'sum', 'mul' or 'ave'"}
-    assert {line.layer for line in LINES if not line.return_state and not line.bidirectional} == {
-        "LSTM, GRU or SimpleRNN"
-    }
+    assert {
+        line.layer
+        for line in LINES
+        if not line.return_state and not line.bidirectional
+    } == {"LSTM, GRU or SimpleRNN"}
 
 
 def test_returned_container_is_observed_on_real_layers():
@@ -148,8 +180,15 @@ def test_returned_container_is_observed_on_real_layers():
     with pytest.raises(RuntimeError, match="several in one type"):
         returned_container(single)  # no row returns several arrays: nothing to observe
     row = ROWS[1]
-    wrong = type(row)(row.kind, row.bidirectional, row.merge_mode, row.return_sequences,
-                      row.return_state, row.arrays[:2], row.parameters)
+    wrong = type(row)(
+        row.kind,
+        row.bidirectional,
+        row.merge_mode,
+        row.return_sequences,
+        row.return_state,
+        row.arrays[:2],
+        row.parameters,
+    )
     with pytest.raises(RuntimeError, match="do not match Keras"):
         returned_container([wrong])
 
@@ -157,7 +196,10 @@ def test_returned_container_is_observed_on_real_layers():
 def test_row_call_reads_like_code():
     calls = {row.call for row in ROWS}
     assert "LSTM(units)" in calls
-    assert "Bidirectional(GRU(units, return_sequences=True, return_state=True), merge_mode=None)" in calls
+    assert (
+        "Bidirectional(GRU(units, return_sequences=True, return_state=True), merge_mode=None)"
+        in calls
+    )
 
 
 def test_explorer_data_is_the_rows_as_json(tmp_path):
@@ -166,8 +208,13 @@ def test_explorer_data_is_the_rows_as_json(tmp_path):
     assert data == json.loads(json.dumps(explorer_data()))
     assert len(data["configurations"]) == 72
     assert data["returned_container"] == "tuple"
-    concat = next(c for c in data["configurations"]
-                  if c["kind"] == "LSTM" and c["merge_mode"] == "concat" and c["return_sequences"])
+    concat = next(
+        c
+        for c in data["configurations"]
+        if c["kind"] == "LSTM"
+        and c["merge_mode"] == "concat"
+        and c["return_sequences"]
+    )
     assert concat["arrays"][0]["shape"] == ["batch", "timesteps", "2*units"]
     assert concat["parameters"] == "2*4*units*(features+units+1)"
 

@@ -22,10 +22,20 @@ from lstm_helpers._checks import (
 
 def test_ints_and_numbers_are_python_or_numpy_but_never_bool():
     assert [is_int(v) for v in (3, np.int64(3), True, np.bool_(True), 3.0, "3")] == [
-        True, True, False, False, False, False,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
     ]
     assert [is_number(v) for v in (3, 2.5, np.float32(2.5), False, "2.5", None)] == [
-        True, True, True, False, False, False,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
     ]
 
 
@@ -66,7 +76,9 @@ def test_positive_int_refuses_everything_but_an_int_of_at_least_one(value):
 def test_positive_number_refuses_zero_negatives_nan_bool_and_text(value):
     with pytest.raises(ValueError, match="timeout must be a positive number, got"):
         positive_number("timeout", value)
-    assert positive_number("timeout", 3) == 3.0 and type(positive_number("t", 3)) is float
+    assert (
+        positive_number("timeout", 3) == 3.0 and type(positive_number("t", 3)) is float
+    )
 
 
 def test_boolean_text_and_path_check_the_type():
@@ -76,12 +88,16 @@ def test_boolean_text_and_path_check_the_type():
     assert text("hint", "") == ""
     with pytest.raises(TypeError, match="hint must be a str, got int: 3"):
         text("hint", 3)
-    assert path("path", "a/b.svg") == Path("a/b.svg") and isinstance(path("p", "x"), Path)
+    assert path("path", "a/b.svg") == Path("a/b.svg") and isinstance(
+        path("p", "x"), Path
+    )
     with pytest.raises(TypeError, match="path must be a str or pathlib.Path, got int"):
         path("path", 3)
 
 
 def test_one_of_lists_the_choices():
     assert one_of("merge_mode", None, ("sum", None)) is None
-    with pytest.raises(ValueError, match=r"merge_mode must be one of \('sum', None\), got 'max'"):
+    with pytest.raises(
+        ValueError, match=r"merge_mode must be one of \('sum', None\), got 'max'"
+    ):
         one_of("merge_mode", "max", ("sum", None))

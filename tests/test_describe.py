@@ -32,11 +32,15 @@ def test_describe_unknown_name_says_what_exists():
 
 def test_describe_labels_bidirectional_layers():
     layer = keras.layers.Bidirectional(keras.layers.SimpleRNN(2), merge_mode="sum")
-    assert repr(describe(layer, X)).startswith("Bidirectional(SimpleRNN, merge_mode='sum')")
+    assert repr(describe(layer, X)).startswith(
+        "Bidirectional(SimpleRNN, merge_mode='sum')"
+    )
 
 
 def test_describe_rejects_bad_input():
-    with pytest.raises(ValueError, match=r"expected input_shape \(batch, timesteps, features\)"):
+    with pytest.raises(
+        ValueError, match=r"expected input_shape \(batch, timesteps, features\)"
+    ):
         describe(keras.layers.LSTM(2), np.zeros((4, 3)))
     with pytest.raises(TypeError, match="numeric array"):
         describe(keras.layers.LSTM(2), "not an array")

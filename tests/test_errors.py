@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from lstm_helpers import DETAILS, CaughtError, catch_error, show_error
 from lstm_helpers._runtime import keras
 
-BACKEND_TENSOR_REPRS = ("tf.Tensor", "jnp.ndarray", "torch.Tensor", "Array(", "tensor(")
+BACKEND_TENSOR_REPRS = (
+    "tf.Tensor",
+    "jnp.ndarray",
+    "torch.Tensor",
+    "Array(",
+    "tensor(",
+)
 
 
 def fail_with(error: BaseException):
@@ -32,7 +38,11 @@ def test_records_type_and_message():
 def test_a_call_that_returns_is_no_error():
     caught = catch_error(lambda: 42)
     assert caught == CaughtError(False)
-    assert [caught.line(d) for d in DETAILS] == ["no error", "no error", "raises an error: False"]
+    assert [caught.line(d) for d in DETAILS] == [
+        "no error",
+        "no error",
+        "raises an error: False",
+    ]
 
 
 def test_empty_message_shows_the_type_only():
@@ -53,24 +63,33 @@ def test_unwraps_keras_frame_and_colour_codes():
 def test_real_keras_error_is_the_same_line_on_every_backend():
     """One initial state for an LSTM: Keras's text embeds backend tensors; the line does not."""
     x = np.zeros((2, 3, 4), dtype="float32")
-    caught = catch_error(lambda: keras.layers.LSTM(5)(x, initial_state=[np.zeros((2, 5), "float32")]))
+    caught = catch_error(
+        lambda: keras.layers.LSTM(5)(x, initial_state=[np.zeros((2, 5), "float32")])
+    )
     assert caught.line() == "IndexError: list index out of range"
     assert caught.where == "LSTM.call()"
     assert not any(r in caught.message for r in BACKEND_TENSOR_REPRS)
 
 
 def test_real_keras_rank_error_keeps_its_single_line():
-    caught = catch_error(lambda: keras.layers.LSTM(5, name="reader")(np.zeros((2, 4), "float32")))
+    caught = catch_error(
+        lambda: keras.layers.LSTM(5, name="reader")(np.zeros((2, 4), "float32"))
+    )
     assert caught.type_name == "ValueError"
     assert caught.where == ""
-    assert "of layer 'reader' is incompatible with the layer: expected ndim=3, found ndim=2" in caught.line()
+    assert (
+        "of layer 'reader' is incompatible with the layer: expected ndim=3, found ndim=2"
+        in caught.line()
+    )
 
 
 def test_show_error_prints_one_line(capsys):
     show_error(fail_with(TypeError("no")))
     show_error(fail_with(TypeError("no")), "type")
     show_error(lambda: None, "raised")
-    assert capsys.readouterr().out == "TypeError: no\nTypeError\nraises an error: False\n"
+    assert (
+        capsys.readouterr().out == "TypeError: no\nTypeError\nraises an error: False\n"
+    )
 
 
 def test_only_exceptions_are_caught():
@@ -91,7 +110,10 @@ def test_rejects_callables_that_need_arguments():
         catch_error(lambda x: x)
 
 
-@pytest.mark.parametrize("detail, error", [("all", ValueError), ("", ValueError), (1, TypeError), (None, TypeError)])
+@pytest.mark.parametrize(
+    "detail, error",
+    [("all", ValueError), ("", ValueError), (1, TypeError), (None, TypeError)],
+)
 def test_rejects_unknown_detail(detail, error):
     with pytest.raises(error, match="detail must be"):
         show_error(lambda: None, detail)
@@ -101,7 +123,10 @@ def test_rejects_unknown_detail(detail, error):
 
 @settings(derandomize=True, database=None, deadline=None, max_examples=200)
 @given(
-    message=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x1b"), max_size=60),
+    message=st.text(
+        st.characters(exclude_categories=("Cs",), exclude_characters="\x1b"),
+        max_size=60,
+    ),
     wrapped=st.booleans(),
 )
 def test_line_is_one_line_with_no_colour_codes(message, wrapped):

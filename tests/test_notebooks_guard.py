@@ -23,7 +23,9 @@ TOC = (ROOT / "_toc.yml").read_text()
 
 
 def code_cells(path: Path) -> list[dict]:
-    return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    return [
+        c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"
+    ]
 
 
 def test_there_are_chapters():
@@ -39,7 +41,9 @@ def test_no_unfinished_pages(path):
 def test_listed_in_the_table_of_contents(path):
     """A notebook missing from _toc.yml is neither on the site nor linked from it."""
     entry = f"chapters/{path.stem}"
-    assert re.search(rf"file:\s*{re.escape(entry)}\s*$", TOC, re.M), f"{entry} is not in _toc.yml"
+    assert re.search(rf"file:\s*{re.escape(entry)}\s*$", TOC, re.M), (
+        f"{entry} is not in _toc.yml"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -54,7 +58,8 @@ def test_executed_top_to_bottom_in_one_kernel(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_stored_stderr(path):
     noisy = [
-        i for i, c in enumerate(code_cells(path), start=1)
+        i
+        for i, c in enumerate(code_cells(path), start=1)
         if any(o.get("name") == "stderr" for o in c.get("outputs", []))
     ]
     assert not noisy, f"{path.name}: code cells {noisy} stored stderr output"
@@ -67,7 +72,9 @@ def test_every_figure_has_alt_text_and_a_caption(path):
             options = cell["metadata"].get("mystnb", {})
             alt = options.get("image", {}).get("alt", "")
             caption = options.get("figure", {}).get("caption", "")
-            assert alt.strip() and caption.strip(), f"{path.name} cell {i}: figure lacks alt text or caption"
+            assert alt.strip() and caption.strip(), (
+                f"{path.name} cell {i}: figure lacks alt text or caption"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -75,21 +82,34 @@ def test_no_backend_tensor_reprs_or_tensorflow_keras(path):
     cells = json.loads(path.read_text())["cells"]
     sources = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     assert "tensorflow.keras" not in sources and "tf.keras" not in sources
-    printed = json.dumps([c.get("outputs", []) for c in cells if c["cell_type"] == "code"])
+    printed = json.dumps(
+        [c.get("outputs", []) for c in cells if c["cell_type"] == "code"]
+    )
     for repr_start in ("tf.Tensor(", "<tf.Tensor", "Array(", "tensor(["):
-        assert repr_start not in printed, f"{path.name} stores a backend tensor repr {repr_start!r}"
+        assert repr_start not in printed, (
+            f"{path.name} stores a backend tensor repr {repr_start!r}"
+        )
 
 
 @pytest.mark.parametrize("path", NUMBERED, ids=lambda p: p.name)
 def test_has_a_summary_and_an_exercise(path):
     markdown = "".join(
-        "".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown"
+        "".join(c["source"])
+        for c in json.loads(path.read_text())["cells"]
+        if c["cell_type"] == "markdown"
     )
-    assert "## What to remember" in markdown, f"{path.name} has no 'What to remember' section"
+    assert "## What to remember" in markdown, (
+        f"{path.name} has no 'What to remember' section"
+    )
     assert "## Exercise" in markdown, f"{path.name} has no exercise"
 
 
-NBVAL_MARKERS = {"NBVAL_IGNORE_OUTPUT", "NBVAL_CHECK_OUTPUT", "NBVAL_RAISES_EXCEPTION", "NBVAL_SKIP"}
+NBVAL_MARKERS = {
+    "NBVAL_IGNORE_OUTPUT",
+    "NBVAL_CHECK_OUTPUT",
+    "NBVAL_RAISES_EXCEPTION",
+    "NBVAL_SKIP",
+}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -97,7 +117,9 @@ def test_nbval_markers_are_written_as_nbval_reads_them(path):
     """nbval only honours a comment line that is exactly the marker: in
     ``# NBVAL_IGNORE_OUTPUT: rounding differs``, it sees no marker, compares the cell, and the
     chapter then fails only on another backend or machine. The reason goes on the next line."""
-    cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    cells = [
+        c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"
+    ]
     for index, cell in enumerate(cells):
         for line in "".join(cell["source"]).splitlines():
             comment = line.strip()
@@ -153,7 +175,11 @@ def test_stored_figures_are_opaque(path):
 
 def shape_style(shape: ElementTree.Element) -> dict[str, str]:
     """A shape's presentation attributes, its ``style="..."`` winning, as a browser reads them."""
-    style = {key: shape.get(key) for key in ("fill", "opacity", "fill-opacity") if shape.get(key)}
+    style = {
+        key: shape.get(key)
+        for key in ("fill", "opacity", "fill-opacity")
+        if shape.get(key)
+    }
     for item in (shape.get("style") or "").split(";"):
         if ":" in item:
             key, value = item.split(":", 1)
@@ -175,7 +201,11 @@ def painted_shapes(element: ElementTree.Element):
 def first_filled_shape(svg: ElementTree.Element) -> ElementTree.Element | None:
     """The first shape that paints an area: what is behind everything else."""
     unfilled = ("none", "transparent")
-    filled = (s for s in painted_shapes(svg) if shape_style(s).get("fill", "black") not in unfilled)
+    filled = (
+        s
+        for s in painted_shapes(svg)
+        if shape_style(s).get("fill", "black") not in unfilled
+    )
     return next(filled, None)
 
 
@@ -191,8 +221,12 @@ def test_overview_svg_has_its_own_opaque_light_background():
     red, green, blue, opacity = to_rgba(fill)
     for key in ("opacity", "fill-opacity"):
         opacity *= float(style.get(key, 1))
-    assert opacity == 1, f"overview.svg's background is see-through (opacity {opacity})"
-    assert 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.9, f"background {fill} is not light"
+    assert opacity == 1, (
+        f"overview.svg's background is see-through (opacity {opacity})"
+    )
+    assert 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.9, (
+        f"background {fill} is not light"
+    )
     if shape.tag.endswith("rect"):
         x0, y0 = float(shape.get("x", 0)), float(shape.get("y", 0))
         x1, y1 = x0 + float(shape.get("width")), y0 + float(shape.get("height"))

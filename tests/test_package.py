@@ -20,33 +20,51 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 def public_modules(package) -> list:
     """The package's modules whose names do not start with ``_``."""
-    names = [info.name for info in pkgutil.iter_modules(package.__path__) if not info.name.startswith("_")]
-    return [importlib.import_module(f"{package.__name__}.{name}") for name in sorted(names)]
+    names = [
+        info.name
+        for info in pkgutil.iter_modules(package.__path__)
+        if not info.name.startswith("_")
+    ]
+    return [
+        importlib.import_module(f"{package.__name__}.{name}") for name in sorted(names)
+    ]
 
 
 def test_the_top_level_lists_each_name_once():
     assert len(lstm_helpers.__all__) == len(set(lstm_helpers.__all__))
-    assert [name for name in lstm_helpers.__all__ if not hasattr(lstm_helpers, name)] == []
+    assert [
+        name for name in lstm_helpers.__all__ if not hasattr(lstm_helpers, name)
+    ] == []
 
 
-@pytest.mark.parametrize("package", [lstm_helpers, lstm_helpers.figures], ids=lambda p: p.__name__)
+@pytest.mark.parametrize(
+    "package", [lstm_helpers, lstm_helpers.figures], ids=lambda p: p.__name__
+)
 def test_a_package_exports_exactly_what_its_modules_export(package):
     exported = {}
     for module in public_modules(package):
         names = getattr(module, "__all__", None)
         assert names is not None, f"{module.__name__} has no __all__"
-        assert len(names) == len(set(names)), f"{module.__name__}.__all__ repeats a name"
+        assert len(names) == len(set(names)), (
+            f"{module.__name__}.__all__ repeats a name"
+        )
         for name in names:
-            assert hasattr(module, name), f"{module.__name__}.__all__ names a missing {name}"
+            assert hasattr(module, name), (
+                f"{module.__name__}.__all__ names a missing {name}"
+            )
             exported[name] = module
     assert sorted(package.__all__) == sorted(exported)
     for name, module in exported.items():
-        assert getattr(package, name) is getattr(module, name), f"{name} differs from {module}"
+        assert getattr(package, name) is getattr(module, name), (
+            f"{name} differs from {module}"
+        )
 
 
 def test_the_private_checks_are_not_exported():
     assert lstm_helpers._checks.__all__ == []
-    assert not {"integer", "positive_int", "one_of", "boolean"} & set(lstm_helpers.__all__)
+    assert not {"integer", "positive_int", "one_of", "boolean"} & set(
+        lstm_helpers.__all__
+    )
 
 
 def chapter_imports(notebook: Path) -> list[tuple[str, list[str]]]:
@@ -57,12 +75,21 @@ def chapter_imports(notebook: Path) -> list[tuple[str, list[str]]]:
             continue
         source = "".join(cell["source"])
         # IPython magics (%...) and shell lines (!...) are not Python; the rest of the cell is.
-        lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+        lines = [
+            "" if line.lstrip().startswith(("%", "!")) else line
+            for line in source.splitlines()
+        ]
         for node in ast.walk(ast.parse("\n".join(lines))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("lstm_helpers"):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "lstm_helpers"
+            ):
                 found.append((node.module, [alias.name for alias in node.names]))
             elif isinstance(node, ast.Import):
-                found += [(a.name, []) for a in node.names if a.name.startswith("lstm_helpers")]
+                found += [
+                    (a.name, [])
+                    for a in node.names
+                    if a.name.startswith("lstm_helpers")
+                ]
     return found
 
 
@@ -71,5 +98,10 @@ def test_a_chapter_imports_only_top_level_names_that_exist(notebook):
     imports = chapter_imports(notebook)
     assert imports, f"{notebook.name} imports nothing from lstm_helpers"
     assert [module for module, _ in imports if module != "lstm_helpers"] == []
-    missing = [name for _, names in imports for name in names if not hasattr(lstm_helpers, name)]
+    missing = [
+        name
+        for _, names in imports
+        for name in names
+        if not hasattr(lstm_helpers, name)
+    ]
     assert missing == []

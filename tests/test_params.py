@@ -13,7 +13,10 @@ def test_formulas_read_as_the_book_writes_them():
     assert parameter_formula("LSTM") == "4*units*(features+units+1)"
     assert parameter_formula("GRU") == "3*units*(features+units+2)"
     assert parameter_formula("GRU", reset_after=False) == "3*units*(features+units+1)"
-    assert parameter_formula("SimpleRNN", bidirectional=True) == "2*units*(features+units+1)"
+    assert (
+        parameter_formula("SimpleRNN", bidirectional=True)
+        == "2*units*(features+units+1)"
+    )
 
 
 @pytest.mark.parametrize("kind", RNN_KINDS)
@@ -33,7 +36,9 @@ def test_counts_equal_keras_count_params(kind, bidirectional, reset_after):
 
 
 def test_numpy_sizes_count_like_python_ints():
-    assert parameter_count("LSTM", np.int64(3), np.int32(2)) == parameter_count("LSTM", 3, 2)
+    assert parameter_count("LSTM", np.int64(3), np.int32(2)) == parameter_count(
+        "LSTM", 3, 2
+    )
 
 
 @pytest.mark.parametrize(
@@ -51,7 +56,9 @@ def test_parameter_count_says_what_was_expected(arguments, error, message):
 
 
 def test_parameter_formula_refuses_unknown_kinds_and_non_bool_flags():
-    with pytest.raises(ValueError, match=r"kind must be one of \('LSTM', 'GRU', 'SimpleRNN'\)"):
+    with pytest.raises(
+        ValueError, match=r"kind must be one of \('LSTM', 'GRU', 'SimpleRNN'\)"
+    ):
         parameter_formula("lstm")
     with pytest.raises(TypeError, match="bidirectional must be a bool, got int: 1"):
         parameter_formula("LSTM", bidirectional=1)

@@ -39,7 +39,11 @@ def test_lstm_step_follows_the_gate_equations_column_block_by_column_block():
     rng = np.random.default_rng(0)
     features, units = 3, 2
     kernel, recurrent_kernel, bias = random_lstm_weights(rng, features, units)
-    x_t, h_prev, c_prev = rng.normal(size=(4, features)), rng.normal(size=(4, units)), rng.normal(size=(4, units))
+    x_t, h_prev, c_prev = (
+        rng.normal(size=(4, features)),
+        rng.normal(size=(4, units)),
+        rng.normal(size=(4, units)),
+    )
 
     step = lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)
 
@@ -62,7 +66,12 @@ def test_lstm_step_gates_are_in_range_and_h_is_bounded_while_c_is_not():
     rng = np.random.default_rng(1)
     kernel, recurrent_kernel, bias = random_lstm_weights(rng, 3, 4, scale=1.0)
     step = lstm_step(
-        rng.normal(size=(50, 3)), np.zeros((50, 4)), np.full((50, 4), 5.0), kernel, recurrent_kernel, bias
+        rng.normal(size=(50, 3)),
+        np.zeros((50, 4)),
+        np.full((50, 4), 5.0),
+        kernel,
+        recurrent_kernel,
+        bias,
     )
     for gate in (step.i, step.f, step.o):
         assert np.all((gate > 0) & (gate < 1))
@@ -98,7 +107,10 @@ def test_lstm_step_equals_one_step_of_a_keras_lstm_from_a_given_state():
     ("change", "expected"),
     [
         ({"kernel": np.zeros((3, 7))}, "expected kernel of shape (features, 8)"),
-        ({"recurrent_kernel": np.zeros((2, 6))}, "expected recurrent_kernel of shape (2, 8)"),
+        (
+            {"recurrent_kernel": np.zeros((2, 6))},
+            "expected recurrent_kernel of shape (2, 8)",
+        ),
         ({"bias": np.zeros((2, 4))}, "expected bias of shape (8,)"),
         ({"x_t": np.zeros((4, 5))}, "expected x_t of shape (batch, 3)"),
         ({"h_prev": np.zeros((4, 3))}, "expected h_prev of shape (4, 2)"),
@@ -151,30 +163,50 @@ def expected_keras_outputs_on_jax(sequences, mask, h0, go_backwards):
 MAX_EXAMPLES = 20 if keras.backend.backend() == "jax" else 60
 
 
-@settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(cases)
 def test_forward_matches_keras(case):
     rng = np.random.default_rng(case["seed"])
     batch, timesteps, units = case["batch"], case["timesteps"], case["units"]
     x = rng.normal(size=(batch, timesteps, case["features"])).astype("float32")
     state_count = 2 if case["kind"] == "LSTM" else 1
-    states = [rng.normal(size=(batch, units)).astype("float32") for _ in range(state_count)]
+    states = [
+        rng.normal(size=(batch, units)).astype("float32") for _ in range(state_count)
+    ]
     mask = rng.random((batch, timesteps)) < 0.7 if case["masked"] else None
     layer = getattr(keras.layers, case["kind"])(
-        units, return_sequences=True, return_state=True, go_backwards=case["go_backwards"]
+        units,
+        return_sequences=True,
+        return_state=True,
+        go_backwards=case["go_backwards"],
     )
     initial_state = states if case["initial_state"] else None
     keras_returned = as_numpy(layer(x, mask=mask, initial_state=initial_state))
 
     forward = lstm_forward if case["kind"] == "LSTM" else gru_forward
-    ours = list(forward(
-        x, *recurrent_weights(layer),
-        initial_state=tuple(states) if case["initial_state"] else None,
-        mask=mask, go_backwards=case["go_backwards"],
-    ))
-    if keras.backend.backend() == "jax" and mask is not None and initial_state is not None:
-        ours[0] = expected_keras_outputs_on_jax(ours[0], mask, states[0], case["go_backwards"])
+    ours = list(
+        forward(
+            x,
+            *recurrent_weights(layer),
+            initial_state=tuple(states) if case["initial_state"] else None,
+            mask=mask,
+            go_backwards=case["go_backwards"],
+        )
+    )
+    if (
+        keras.backend.backend() == "jax"
+        and mask is not None
+        and initial_state is not None
+    ):
+        ours[0] = expected_keras_outputs_on_jax(
+            ours[0], mask, states[0], case["go_backwards"]
+        )
 
     assert len(ours) == len(keras_returned) == 1 + state_count
     for mine, theirs in zip(ours, keras_returned):
@@ -223,7 +255,11 @@ def test_go_backwards_reads_the_reversed_sequence_and_does_not_re_reverse():
 def test_a_gru_with_initial_state_accepts_h0_alone_or_in_a_tuple():
     rng = np.random.default_rng(7)
     kernel, recurrent_kernel = rng.normal(size=(3, 6)), rng.normal(size=(2, 6))
-    bias, x, h0 = rng.normal(size=(2, 6)), rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 2))
+    bias, x, h0 = (
+        rng.normal(size=(2, 6)),
+        rng.normal(size=(2, 4, 3)),
+        rng.normal(size=(2, 2)),
+    )
     bare = gru_forward(x, kernel, recurrent_kernel, bias, initial_state=h0)
     wrapped = gru_forward(x, kernel, recurrent_kernel, bias, initial_state=(h0,))
     np.testing.assert_array_equal(bare[1], wrapped[1])
@@ -233,21 +269,57 @@ def test_a_gru_with_initial_state_accepts_h0_alone_or_in_a_tuple():
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
-        (lambda: lstm_forward(np.zeros((2, 3)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)),
-         "expected x of shape (batch, timesteps, 3), got shape (2, 3)"),
-        (lambda: lstm_forward(np.zeros((1, 2, 3)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8),
-                              initial_state=(np.zeros((1, 2)),)),
-         "expected initial_state as (h0, c0), each of shape (1, 2)"),
-        (lambda: lstm_forward(np.zeros((1, 2, 3)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8),
-                              initial_state=(np.zeros((1, 2)), np.zeros((2, 2)))),
-         "expected initial_state c0 of shape (1, 2)"),
-        (lambda: lstm_forward(np.zeros((1, 2, 3)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8),
-                              mask=np.ones((1, 3), bool)),
-         "expected mask of shape (1, 2)"),
-        (lambda: gru_forward(np.zeros((1, 2, 3)), np.zeros((3, 6)), np.zeros((2, 6)), np.zeros(6)),
-         "expected bias of shape (2, 6)"),
-        (lambda: gru_forward(np.zeros((1, 2, 3)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros((2, 8))),
-         "expected recurrent_kernel of shape (2, 6), got shape (2, 8)"),
+        (
+            lambda: lstm_forward(
+                np.zeros((2, 3)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)
+            ),
+            "expected x of shape (batch, timesteps, 3), got shape (2, 3)",
+        ),
+        (
+            lambda: lstm_forward(
+                np.zeros((1, 2, 3)),
+                np.zeros((3, 8)),
+                np.zeros((2, 8)),
+                np.zeros(8),
+                initial_state=(np.zeros((1, 2)),),
+            ),
+            "expected initial_state as (h0, c0), each of shape (1, 2)",
+        ),
+        (
+            lambda: lstm_forward(
+                np.zeros((1, 2, 3)),
+                np.zeros((3, 8)),
+                np.zeros((2, 8)),
+                np.zeros(8),
+                initial_state=(np.zeros((1, 2)), np.zeros((2, 2))),
+            ),
+            "expected initial_state c0 of shape (1, 2)",
+        ),
+        (
+            lambda: lstm_forward(
+                np.zeros((1, 2, 3)),
+                np.zeros((3, 8)),
+                np.zeros((2, 8)),
+                np.zeros(8),
+                mask=np.ones((1, 3), bool),
+            ),
+            "expected mask of shape (1, 2)",
+        ),
+        (
+            lambda: gru_forward(
+                np.zeros((1, 2, 3)), np.zeros((3, 6)), np.zeros((2, 6)), np.zeros(6)
+            ),
+            "expected bias of shape (2, 6)",
+        ),
+        (
+            lambda: gru_forward(
+                np.zeros((1, 2, 3)),
+                np.zeros((3, 8)),
+                np.zeros((2, 8)),
+                np.zeros((2, 8)),
+            ),
+            "expected recurrent_kernel of shape (2, 6), got shape (2, 8)",
+        ),
     ],
 )
 def test_forward_names_the_expected_shape(call, expected):
@@ -260,5 +332,10 @@ def test_go_backwards_must_be_a_bool():
     with pytest.raises(TypeError, match="go_backwards must be a bool, got str"):
         lstm_forward(np.zeros((1, 2, 3)), *weights, go_backwards="yes")
     with pytest.raises(TypeError, match="go_backwards must be a bool, got int"):
-        gru_forward(np.zeros((1, 2, 3)), np.zeros((3, 6)), np.zeros((2, 6)), np.zeros((2, 6)),
-                    go_backwards=1)
+        gru_forward(
+            np.zeros((1, 2, 3)),
+            np.zeros((3, 6)),
+            np.zeros((2, 6)),
+            np.zeros((2, 6)),
+            go_backwards=1,
+        )

@@ -19,7 +19,14 @@ def test_native_writes_to_fd_2_are_dropped_inside_the_block_only(capfd):
 def test_logging_defaults_are_set_unless_the_caller_chose():
     code = "import os, lstm_helpers; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'])"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
-    chosen = subprocess.run([sys.executable, "-c", code], env={**env, "TF_ENABLE_ONEDNN_OPTS": "1"},
-                            capture_output=True, text=True, check=True)
+    chosen = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "TF_ENABLE_ONEDNN_OPTS": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert chosen.stdout.split() == ["3", "1"]
-    assert chosen.stderr == ""  # importing lstm_helpers (and so Keras) writes nothing to stderr
+    assert (
+        chosen.stderr == ""
+    )  # importing lstm_helpers (and so Keras) writes nothing to stderr

@@ -29,10 +29,19 @@ from lstm_helpers import (
 from lstm_helpers._runtime import keras
 from lstm_helpers.describe import as_list
 
-WRAPPERS = ("bare", *MERGE_MODES)  # "bare": not wrapped; else Bidirectional(merge_mode=...)
+WRAPPERS = (
+    "bare",
+    *MERGE_MODES,
+)  # "bare": not wrapped; else Bidirectional(merge_mode=...)
 # (batch, timesteps, features, units)
-SIZES = ((2, 3, 4, 5), (None, 3, 2, 4), (3, None, 4, 2), (None, None, 1, 3), (1, 1, 3, 1),
-         (3, 2, 1, 6))
+SIZES = (
+    (2, 3, 4, 5),
+    (None, 3, 2, 4),
+    (3, None, 4, 2),
+    (None, None, 1, 3),
+    (1, 1, 3, 1),
+    (3, 2, 1, 6),
+)
 STRUCTURES = list(itertools.product(RNN_KINDS, WRAPPERS, (False, True), (False, True)))
 CASES = [
     (*structure, *SIZES[(i + RNN_KINDS.index(structure[0])) % len(SIZES)])
@@ -60,16 +69,27 @@ def keras_shapes(layer, batch, timesteps, features):
 
 def test_every_wrapper_meets_every_size_pattern():
     for wrapper in WRAPPERS:
-        assert {case[4:] for case in CASES if case[1] == wrapper} == set(SIZES), wrapper
+        assert {case[4:] for case in CASES if case[1] == wrapper} == set(SIZES), (
+            wrapper
+        )
 
 
 @pytest.mark.parametrize(
-    ("kind", "wrapper", "return_sequences", "return_state", "batch", "timesteps", "features",
-     "units"),
+    (
+        "kind",
+        "wrapper",
+        "return_sequences",
+        "return_state",
+        "batch",
+        "timesteps",
+        "features",
+        "units",
+    ),
     CASES,
 )
-def test_expected_outputs_match_keras(kind, wrapper, return_sequences, return_state, batch,
-                                      timesteps, features, units):
+def test_expected_outputs_match_keras(
+    kind, wrapper, return_sequences, return_state, batch, timesteps, features, units
+):
     layer = build(kind, units, return_sequences, return_state, wrapper)
     input_shape = (batch, timesteps, features)
     predicted = expected_outputs(layer, input_shape)
@@ -82,7 +102,12 @@ def test_names_follow_keras_order_for_a_bidirectional_lstm_with_states():
     )
     names = [name for name, _ in expected_outputs(layer, (2, 5, 4))]
     assert names == [
-        "forward_output", "backward_output", "forward_h", "forward_c", "backward_h", "backward_c"
+        "forward_output",
+        "backward_output",
+        "forward_h",
+        "forward_c",
+        "backward_h",
+        "backward_c",
     ]
 
 
@@ -96,11 +121,14 @@ def test_the_named_states_are_the_states_keras_returns():
     """Not just shapes: forward_h really is the forward layer's final h, and so on."""
     x = np.random.default_rng(1).normal(size=(2, 6, 3)).astype("float32")
     layer = keras.layers.Bidirectional(
-        keras.layers.LSTM(4, return_sequences=True, return_state=True), merge_mode="concat"
+        keras.layers.LSTM(4, return_sequences=True, return_state=True),
+        merge_mode="concat",
     )
     returned = dict(
-        zip([n for n, _ in expected_outputs(layer, x.shape)],
-            [keras.ops.convert_to_numpy(t) for t in layer(x)])
+        zip(
+            [n for n, _ in expected_outputs(layer, x.shape)],
+            [keras.ops.convert_to_numpy(t) for t in layer(x)],
+        )
     )
     output = returned["output"]
     np.testing.assert_allclose(output[:, -1, :4], returned["forward_h"], atol=1e-6)
@@ -110,7 +138,11 @@ def test_the_named_states_are_the_states_keras_returns():
 @pytest.mark.parametrize(
     "input_shape, error, message",
     [
-        ((3, 4), ValueError, r"expected input_shape \(batch, timesteps, features\), got 2-D"),
+        (
+            (3, 4),
+            ValueError,
+            r"expected input_shape \(batch, timesteps, features\), got 2-D",
+        ),
         ((1, 2, 3, 4), ValueError, r"3-D input"),
         ((1, 2, None), ValueError, r"features a positive int"),
         ((0, 2, 3), ValueError, r"batch a positive int or None"),
@@ -129,7 +161,10 @@ def test_expected_outputs_rejects_bad_shapes(input_shape, error, message):
 @pytest.mark.parametrize(
     "layer, message",
     [
-        (keras.layers.Dense(3), "expected a keras.layers.LSTM, GRU or SimpleRNN layer.*got Dense"),
+        (
+            keras.layers.Dense(3),
+            "expected a keras.layers.LSTM, GRU or SimpleRNN layer.*got Dense",
+        ),
         ("LSTM", "got str"),
         (None, "got NoneType"),
     ],
@@ -151,14 +186,21 @@ def test_returned_arrays_rejects_unknown_settings():
     with pytest.raises(ValueError, match="kind must be one of"):
         returned_arrays("Transformer", return_sequences=False, return_state=False)
     with pytest.raises(ValueError, match="merge_mode must be one of"):
-        returned_arrays("LSTM", return_sequences=False, return_state=False, bidirectional=True,
-                        merge_mode="max")
+        returned_arrays(
+            "LSTM",
+            return_sequences=False,
+            return_state=False,
+            bidirectional=True,
+            merge_mode="max",
+        )
     with pytest.raises(TypeError, match="return_state must be a bool"):
         returned_arrays("LSTM", return_sequences=False, return_state=1)
 
 
 def test_numpy_sizes_are_sizes_and_come_back_as_ints():
-    predicted = expected_outputs(keras.layers.LSTM(2), (np.int64(4), None, np.int32(3)))
+    predicted = expected_outputs(
+        keras.layers.LSTM(2), (np.int64(4), None, np.int32(3))
+    )
     assert predicted == [("output", (4, 2))]
     assert type(predicted[0][1][0]) is int
 
@@ -171,10 +213,16 @@ def test_states_are_named_once_for_every_kind():
 
 
 def test_returned_by_reads_the_rule_for_a_layers_settings():
-    layer = keras.layers.Bidirectional(keras.layers.GRU(2, return_state=True), merge_mode=None)
+    layer = keras.layers.Bidirectional(
+        keras.layers.GRU(2, return_state=True), merge_mode=None
+    )
     config = layer_config(layer)
     assert returned_by(config) == returned_arrays(
-        "GRU", return_sequences=False, return_state=True, bidirectional=True, merge_mode=None
+        "GRU",
+        return_sequences=False,
+        return_state=True,
+        bidirectional=True,
+        merge_mode=None,
     )
 
 

@@ -34,7 +34,12 @@ def test_weights_are_transposed_and_the_second_bias_is_zero():
     layer(sample((2, 3, 5)))
     kernel, recurrent_kernel, bias = recurrent_weights(layer)
     weights = torch_lstm_weights(layer)
-    assert list(weights) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+    assert list(weights) == [
+        "weight_ih_l0",
+        "weight_hh_l0",
+        "bias_ih_l0",
+        "bias_hh_l0",
+    ]
     np.testing.assert_array_equal(weights["weight_ih_l0"], kernel.T)
     np.testing.assert_array_equal(weights["weight_hh_l0"], recurrent_kernel.T)
     np.testing.assert_array_equal(weights["bias_ih_l0"], bias)
@@ -69,7 +74,10 @@ def test_ported_lstm_returns_what_keras_returns(timesteps):
     assert np.abs(h_n[0].numpy() - h).max() < TOLERANCE
     assert np.abs(c_n[0].numpy() - c).max() < TOLERANCE
     # and the NumPy reference agrees with both
-    assert np.abs(lstm_forward(x, *recurrent_weights(layer))[0] - output.numpy()).max() < TOLERANCE
+    assert (
+        np.abs(lstm_forward(x, *recurrent_weights(layer))[0] - output.numpy()).max()
+        < TOLERANCE
+    )
 
 
 def test_ported_lstm_with_time_major_input():
@@ -78,7 +86,9 @@ def test_ported_lstm_with_time_major_input():
     layer = keras.layers.LSTM(5)
     last = as_numpy([layer(x)])[0]
     with torch.no_grad():
-        output, _ = to_torch_lstm(layer, batch_first=False)(torch.from_numpy(x.transpose(1, 0, 2)))
+        output, _ = to_torch_lstm(layer, batch_first=False)(
+            torch.from_numpy(x.transpose(1, 0, 2))
+        )
     assert tuple(output.shape) == (6, 2, 5)
     assert np.abs(output[-1].numpy() - last).max() < TOLERANCE
 
@@ -96,7 +106,10 @@ def test_ported_bidirectional_lstm_puts_forward_then_backward():
     assert tuple(h_n.shape) == (2, 2, 4)
     assert np.abs(output.numpy() - sequences).max() < TOLERANCE
     for torch_state, keras_state in (
-        (h_n[0], forward_h), (h_n[1], backward_h), (c_n[0], forward_c), (c_n[1], backward_c)
+        (h_n[0], forward_h),
+        (h_n[1], backward_h),
+        (c_n[0], forward_c),
+        (c_n[1], backward_c),
     ):
         assert np.abs(torch_state.numpy() - keras_state).max() < TOLERANCE
 
@@ -106,8 +119,16 @@ def test_ported_bidirectional_lstm_puts_forward_then_backward():
     [
         (lambda: keras.layers.GRU(3), TypeError, "expected a keras.layers.LSTM"),
         (lambda: keras.layers.SimpleRNN(3), TypeError, "expected a keras.layers.LSTM"),
-        (lambda: keras.layers.LSTM(3, activation="relu"), ValueError, "activation='tanh'"),
-        (lambda: keras.layers.LSTM(3, go_backwards=True), ValueError, "go_backwards=False"),
+        (
+            lambda: keras.layers.LSTM(3, activation="relu"),
+            ValueError,
+            "activation='tanh'",
+        ),
+        (
+            lambda: keras.layers.LSTM(3, go_backwards=True),
+            ValueError,
+            "go_backwards=False",
+        ),
         (lambda: keras.layers.LSTM(3, use_bias=False), ValueError, "expected a bias"),
     ],
 )
@@ -119,7 +140,9 @@ def test_layers_nn_lstm_cannot_match_are_refused(make_layer, error, expected):
 
 
 def test_a_layer_that_is_not_recurrent_is_refused():
-    with pytest.raises(TypeError, match="expected a keras.layers.LSTM, GRU or SimpleRNN"):
+    with pytest.raises(
+        TypeError, match="expected a keras.layers.LSTM, GRU or SimpleRNN"
+    ):
         torch_lstm_weights(keras.layers.Dense(3))
 
 
@@ -143,13 +166,18 @@ def random_gru(units, features, *, bidirectional=False, seed=0, **options):
 
     A fresh GRU's biases are zeros, which would hide a bias row put in the wrong place.
     """
-    layer = keras.layers.GRU(units, return_sequences=True, return_state=True, **options)
+    layer = keras.layers.GRU(
+        units, return_sequences=True, return_state=True, **options
+    )
     if bidirectional:
         layer = keras.layers.Bidirectional(layer)
     layer.build((None, None, features))
     rng = np.random.default_rng(seed)
     layer.set_weights(
-        [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()]
+        [
+            rng.normal(scale=0.5, size=w.shape).astype("float32")
+            for w in layer.get_weights()
+        ]
     )
     return layer
 
@@ -159,19 +187,34 @@ def test_gru_gates_move_from_z_r_h_to_r_z_n():
     layer = random_gru(units, 5)
     kernel, recurrent_kernel, bias = recurrent_weights(layer)
     weights = torch_gru_weights(layer)
-    assert list(weights) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+    assert list(weights) == [
+        "weight_ih_l0",
+        "weight_hh_l0",
+        "bias_ih_l0",
+        "bias_hh_l0",
+    ]
     assert weights["weight_ih_l0"].shape == (12, 5)
     assert weights["weight_hh_l0"].shape == (12, 4)
     z, r, h = slice(0, units), slice(units, 2 * units), slice(2 * units, 3 * units)
     # PyTorch's rows: r (reset), z (update), n (new, Keras's h), each block transposed
-    for torch_rows, keras_columns in ((slice(0, 4), r), (slice(4, 8), z), (slice(8, 12), h)):
-        np.testing.assert_array_equal(weights["weight_ih_l0"][torch_rows], kernel[:, keras_columns].T)
+    for torch_rows, keras_columns in (
+        (slice(0, 4), r),
+        (slice(4, 8), z),
+        (slice(8, 12), h),
+    ):
+        np.testing.assert_array_equal(
+            weights["weight_ih_l0"][torch_rows], kernel[:, keras_columns].T
+        )
         np.testing.assert_array_equal(
             weights["weight_hh_l0"][torch_rows], recurrent_kernel[:, keras_columns].T
         )
         # the two bias rows stay apart: row 0 with the input, row 1 with the recurrent part
-        np.testing.assert_array_equal(weights["bias_ih_l0"][torch_rows], bias[0, keras_columns])
-        np.testing.assert_array_equal(weights["bias_hh_l0"][torch_rows], bias[1, keras_columns])
+        np.testing.assert_array_equal(
+            weights["bias_ih_l0"][torch_rows], bias[0, keras_columns]
+        )
+        np.testing.assert_array_equal(
+            weights["bias_hh_l0"][torch_rows], bias[1, keras_columns]
+        )
 
 
 @pytest.mark.parametrize("timesteps", [1, 7])
@@ -188,7 +231,10 @@ def test_ported_gru_returns_what_keras_returns(timesteps):
     assert np.abs(output.numpy() - sequences).max() < TOLERANCE
     assert np.abs(h_n[0].numpy() - h).max() < TOLERANCE
     # and the NumPy reference agrees with both
-    assert np.abs(gru_forward(x, *recurrent_weights(layer))[0] - output.numpy()).max() < TOLERANCE
+    assert (
+        np.abs(gru_forward(x, *recurrent_weights(layer))[0] - output.numpy()).max()
+        < TOLERANCE
+    )
 
 
 def test_the_numbers_would_show_a_wrong_gate_order():
@@ -199,13 +245,17 @@ def test_the_numbers_would_show_a_wrong_gate_order():
     sequences, _ = as_numpy(layer(x))
     kernel, recurrent_kernel, bias = recurrent_weights(layer)
     unordered = torch.nn.GRU(5, 4, batch_first=True)
-    unordered.load_state_dict({
-        name: torch.from_numpy(np.ascontiguousarray(array.T))
-        for name, array in (
-            ("weight_ih_l0", kernel), ("weight_hh_l0", recurrent_kernel),
-            ("bias_ih_l0", bias[0]), ("bias_hh_l0", bias[1]),
-        )
-    })
+    unordered.load_state_dict(
+        {
+            name: torch.from_numpy(np.ascontiguousarray(array.T))
+            for name, array in (
+                ("weight_ih_l0", kernel),
+                ("weight_hh_l0", recurrent_kernel),
+                ("bias_ih_l0", bias[0]),
+                ("bias_hh_l0", bias[1]),
+            )
+        }
+    )
     with torch.no_grad():
         output, _ = unordered(torch.from_numpy(x))
     assert np.abs(output.numpy() - sequences).max() > 100 * TOLERANCE
@@ -217,7 +267,9 @@ def test_ported_gru_with_time_major_input():
     layer = random_gru(5, 3, seed=3)
     _, last = as_numpy(layer(x))
     with torch.no_grad():
-        output, h_n = to_torch_gru(layer, batch_first=False)(torch.from_numpy(x.transpose(1, 0, 2)))
+        output, h_n = to_torch_gru(layer, batch_first=False)(
+            torch.from_numpy(x.transpose(1, 0, 2))
+        )
     assert tuple(output.shape) == (6, 2, 5)
     assert np.abs(output[-1].numpy() - last).max() < TOLERANCE
     assert np.abs(h_n[0].numpy() - last).max() < TOLERANCE
@@ -245,21 +297,37 @@ def test_ported_bidirectional_gru_puts_forward_then_backward():
 @pytest.mark.parametrize(
     ("make_layer", "error", "expected"),
     [
-        (lambda: keras.layers.LSTM(3), TypeError, "expected a keras.layers.GRU or a Bidirectional"),
+        (
+            lambda: keras.layers.LSTM(3),
+            TypeError,
+            "expected a keras.layers.GRU or a Bidirectional",
+        ),
         (lambda: keras.layers.SimpleRNN(3), TypeError, "expected a keras.layers.GRU"),
-        (lambda: keras.layers.GRU(3, reset_after=False), ValueError, "only reset_after=True"),
+        (
+            lambda: keras.layers.GRU(3, reset_after=False),
+            ValueError,
+            "only reset_after=True",
+        ),
         (
             lambda: keras.layers.Bidirectional(keras.layers.GRU(3, reset_after=False)),
             ValueError,
             "only reset_after=True",
         ),
-        (lambda: keras.layers.GRU(3, activation="relu"), ValueError, "activation='tanh'"),
+        (
+            lambda: keras.layers.GRU(3, activation="relu"),
+            ValueError,
+            "activation='tanh'",
+        ),
         (
             lambda: keras.layers.GRU(3, recurrent_activation="hard_sigmoid"),
             ValueError,
             "recurrent_activation='sigmoid'",
         ),
-        (lambda: keras.layers.GRU(3, go_backwards=True), ValueError, "go_backwards=False"),
+        (
+            lambda: keras.layers.GRU(3, go_backwards=True),
+            ValueError,
+            "go_backwards=False",
+        ),
         (lambda: keras.layers.GRU(3, use_bias=False), ValueError, "expected a bias"),
     ],
 )
@@ -275,7 +343,11 @@ def test_layers_nn_gru_cannot_match_are_refused(make_layer, error, expected):
 @pytest.mark.parametrize(
     ("layer", "error", "expected"),
     [
-        (keras.layers.Dense(3), TypeError, "expected a keras.layers.LSTM, GRU or SimpleRNN"),
+        (
+            keras.layers.Dense(3),
+            TypeError,
+            "expected a keras.layers.LSTM, GRU or SimpleRNN",
+        ),
         ("GRU", TypeError, "got str"),
         (keras.layers.GRU(3), ValueError, "not built yet"),
     ],

@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_helpers import GATE_ORDER, RNN_KINDS, copy_layer, recurrent_weights, split_gates
+from lstm_helpers import (
+    GATE_ORDER,
+    RNN_KINDS,
+    copy_layer,
+    recurrent_weights,
+    split_gates,
+)
 from lstm_helpers._runtime import keras
 
 X = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
@@ -19,7 +25,9 @@ to_numpy = keras.ops.convert_to_numpy
 def test_every_kind_has_its_gate_order():
     assert tuple(GATE_ORDER) == RNN_KINDS
     assert {kind: len(gates) for kind, gates in GATE_ORDER.items()} == {
-        "LSTM": 4, "GRU": 3, "SimpleRNN": 1,
+        "LSTM": 4,
+        "GRU": 3,
+        "SimpleRNN": 1,
     }
 
 
@@ -27,7 +35,11 @@ def test_split_gates_cuts_the_last_axis_in_keras_order():
     lstm = keras.layers.LSTM(3)
     lstm.build(X.shape)
     kernel, recurrent_kernel, bias = recurrent_weights(lstm)
-    assert (kernel.shape, recurrent_kernel.shape, bias.shape) == ((3, 12), (3, 12), (12,))
+    assert (kernel.shape, recurrent_kernel.shape, bias.shape) == (
+        (3, 12),
+        (3, 12),
+        (12,),
+    )
     gates = split_gates(kernel)
     assert list(gates) == ["i", "f", "c", "o"]
     np.testing.assert_array_equal(gates["f"], kernel[:, 3:6])
@@ -37,7 +49,11 @@ def test_split_gates_cuts_the_last_axis_in_keras_order():
 @pytest.mark.parametrize(
     "weights, kind, message",
     [
-        (np.zeros((3, 8)), "lstm", r"kind must be one of \('LSTM', 'GRU', 'SimpleRNN'\)"),
+        (
+            np.zeros((3, 8)),
+            "lstm",
+            r"kind must be one of \('LSTM', 'GRU', 'SimpleRNN'\)",
+        ),
         (np.zeros((3, 10)), "LSTM", r"expected a last axis of 4\*units for LSTM"),
         (np.float64(1.0), "GRU", r"expected a last axis of 3\*units for GRU"),
     ],
@@ -69,7 +85,10 @@ def test_a_copy_with_return_sequences_ends_where_the_original_does():
     every_step = copy_layer(lstm, X.shape, return_sequences=True)
     assert every_step is not lstm and every_step.name != lstm.name
     np.testing.assert_allclose(to_numpy(every_step(X))[:, -1], last, atol=1e-6)
-    assert all(np.array_equal(a, b) for a, b in zip(every_step.get_weights(), lstm.get_weights()))
+    assert all(
+        np.array_equal(a, b)
+        for a, b in zip(every_step.get_weights(), lstm.get_weights())
+    )
 
 
 def test_a_bidirectional_copy_changes_only_the_merge():
@@ -85,14 +104,21 @@ def test_changes_may_be_callables():
 
     lstm = keras.layers.LSTM(3)
     lstm.build(X.shape)
-    assert copy_layer(lstm, X.shape, recurrent_activation=keras2_hard_sigmoid).recurrent_activation is keras2_hard_sigmoid
+    assert (
+        copy_layer(
+            lstm, X.shape, recurrent_activation=keras2_hard_sigmoid
+        ).recurrent_activation
+        is keras2_hard_sigmoid
+    )
 
 
 @pytest.mark.parametrize(
     "layer, changes, error, words",
-    [("LSTM", {}, TypeError, "expected a Keras layer, got str"),
-     (keras.layers.LSTM(2), {}, ValueError, "no weights yet"),
-     (None, {"returns": True}, TypeError, "has no setting 'returns'")],
+    [
+        ("LSTM", {}, TypeError, "expected a Keras layer, got str"),
+        (keras.layers.LSTM(2), {}, ValueError, "no weights yet"),
+        (None, {"returns": True}, TypeError, "has no setting 'returns'"),
+    ],
 )
 def test_bad_input_says_what_was_expected(layer, changes, error, words):
     if layer is None:

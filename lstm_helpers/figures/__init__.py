@@ -20,7 +20,10 @@ diagram numbers steps from 0, as Python does. Each function returns a
 :class:`matplotlib.figure.Figure` built without pyplot, so a notebook shows it once.
 """
 
-from lstm_helpers.figures.encoder_decoder import ENCODER_DECODER_DESIGNS, draw_encoder_decoder
+from lstm_helpers.figures.encoder_decoder import (
+    ENCODER_DECODER_DESIGNS,
+    draw_encoder_decoder,
+)
 from lstm_helpers.figures.engines import draw_engines
 from lstm_helpers.figures.forecasts import plot_forecasts
 from lstm_helpers.figures.gates import GATE_COLORS, draw_gate_layout

@@ -38,11 +38,15 @@ FADED = "#AAAAAA"  # the arrow to a value that is computed and dropped
 # What each colour means, in every diagram.
 INPUT = "white"  # an input step x_t
 CELL = YELLOW  # the recurrent cell at one step
-RETURNED = BLUE  # a value that comes back to the caller (or is handed on to the next layer)
+RETURNED = (
+    BLUE  # a value that comes back to the caller (or is handed on to the next layer)
+)
 STATE = VERMILION  # a final state that comes back, or is kept (layer.states)
 DROPPED = GREY  # dashed: computed inside the layer, not returned
 REPEATED = PALE_BLUE  # dashed: a masked step's output, copied from the step before
-ZEROS = GREY  # dashed: zeros that are not data (a padding step, a fresh all-zeros state)
+ZEROS = (
+    GREY  # dashed: zeros that are not data (a padding step, a fresh all-zeros state)
+)
 NOTEBOOK = YELLOW  # the notebook's own kernel (appendix A)
 PROCESS = BLUE  # a child process on one backend (appendix A)
 CHECK = GREEN  # the comparison of the backends' results (appendix A)
@@ -68,23 +72,38 @@ def opaque_background(fig: Figure) -> Figure:
     cover the margin that ``bbox_inches="tight"`` adds, and it does not count in the layout.
     """
     fig.set_facecolor(BACKGROUND)
-    background = Rectangle((-1, -1), 3, 3, transform=fig.transFigure, facecolor=BACKGROUND,
-                           edgecolor="none", zorder=-100)
+    background = Rectangle(
+        (-1, -1),
+        3,
+        3,
+        transform=fig.transFigure,
+        facecolor=BACKGROUND,
+        edgecolor="none",
+        zorder=-100,
+    )
     background.set_in_layout(False)
     fig.add_artist(background)
     return fig
 
 
-def canvas(left: float, right: float, bottom: float, top: float, *, scale: float = 0.62,
-           dpi: int = 90) -> tuple[Figure, Axes]:
+def canvas(
+    left: float,
+    right: float,
+    bottom: float,
+    top: float,
+    *,
+    scale: float = 0.62,
+    dpi: int = 90,
+) -> tuple[Figure, Axes]:
     """A figure without axes showing data coordinates ``left..right`` x ``bottom..top``.
 
     ``scale`` is inches per data unit. The figure is built without pyplot, so a notebook
     shows it once, as the cell's result, and its background is opaque
     (:func:`opaque_background`).
     """
-    fig = opaque_background(Figure(figsize=(scale * (right - left), scale * (top - bottom)),
-                                   dpi=dpi))
+    fig = opaque_background(
+        Figure(figsize=(scale * (right - left), scale * (top - bottom)), dpi=dpi)
+    )
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(left, right)
     ax.set_ylim(bottom, top)
@@ -92,38 +111,75 @@ def canvas(left: float, right: float, bottom: float, top: float, *, scale: float
     return fig, ax
 
 
-def box(ax: Axes, x: float, y: float, text: str, face: str, *, w: float = 0.8, h: float = 0.55,
-        dashed: bool = False, text_color: str | None = None, size: float = 10,
-        pad: float = 0.03) -> None:
+def box(
+    ax: Axes,
+    x: float,
+    y: float,
+    text: str,
+    face: str,
+    *,
+    w: float = 0.8,
+    h: float = 0.55,
+    dashed: bool = False,
+    text_color: str | None = None,
+    size: float = 10,
+    pad: float = 0.03,
+) -> None:
     """A rounded box centred on ``(x, y)`` with ``text`` in it.
 
     Dashed boxes have a grey edge. Unless ``text_color`` is given, text is white on a dark
     face, grey on a dashed grey box (computed but not returned), and black otherwise.
     """
-    ax.add_patch(FancyBboxPatch(
-        (x - w / 2, y - h / 2), w, h, boxstyle=f"round,pad={pad}", facecolor=face,
-        edgecolor="#888888" if dashed else "black", linestyle="--" if dashed else "-",
-        linewidth=1.0,
-    ))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - w / 2, y - h / 2),
+            w,
+            h,
+            boxstyle=f"round,pad={pad}",
+            facecolor=face,
+            edgecolor="#888888" if dashed else "black",
+            linestyle="--" if dashed else "-",
+            linewidth=1.0,
+        )
+    )
     if text_color is None:
         quiet = dashed and face == GREY
         text_color = "white" if face in DARK_FACES else "#777777" if quiet else "black"
     ax.text(x, y, text, ha="center", va="center", fontsize=size, color=text_color)
 
 
-def value_box(ax: Axes, x: float, y: float, text: str, face: str, **options: object) -> None:
+def value_box(
+    ax: Axes, x: float, y: float, text: str, face: str, **options: object
+) -> None:
     """A box for one value: dashed when it is computed but not returned (``DROPPED``)."""
     box(ax, x, y, text, face, dashed=face == DROPPED, **options)
 
 
-def arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], *, color: str = "black",
-          bend: bool = False, curve: float = 0.0, head: float = 11) -> None:
+def arrow(
+    ax: Axes,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    *,
+    color: str = "black",
+    bend: bool = False,
+    curve: float = 0.0,
+    head: float = 11,
+) -> None:
     """An arrow from ``start`` to ``end``: straight, curved by ``curve``, or bent at a right
     angle."""
-    ax.add_patch(FancyArrowPatch(
-        start, end, arrowstyle="-|>", mutation_scale=head, color=color, linewidth=1.1,
-        connectionstyle="angle,angleA=0,angleB=90" if bend else f"arc3,rad={curve}",
-    ))
+    ax.add_patch(
+        FancyArrowPatch(
+            start,
+            end,
+            arrowstyle="-|>",
+            mutation_scale=head,
+            color=color,
+            linewidth=1.1,
+            connectionstyle="angle,angleA=0,angleB=90"
+            if bend
+            else f"arc3,rad={curve}",
+        )
+    )
 
 
 def step(symbol: str, t: int, *, mark: str = "") -> str:
@@ -156,5 +212,7 @@ def check_count(name: str, value: object, low: int, high: int) -> int:
     """
     count = integer(name, value)
     if not low <= count <= high:
-        raise ValueError(f"{name} must be between {low} and {high} to fit the picture, got {count}")
+        raise ValueError(
+            f"{name} must be between {low} and {high} to fit the picture, got {count}"
+        )
     return count

@@ -39,7 +39,9 @@ TITLES = {
 }
 
 
-def draw_encoder_decoder(design: str, input_steps: int = 4, output_steps: int = 3) -> Figure:
+def draw_encoder_decoder(
+    design: str, input_steps: int = 4, output_steps: int = 3
+) -> Figure:
     """Draw one of the two many-to-N encoder–decoders, unrolled.
 
     ``"repeat_vector"``: the encoder's last ``h`` (blue) is copied by ``RepeatVector`` into the
@@ -80,8 +82,14 @@ def draw_encoder_decoder(design: str, input_steps: int = 4, output_steps: int = 
     spare = max(0.0, 15.0 - (right - left)) / 2
     fig, ax = canvas(left - spare, right + spare, -1.6, out_y + 1.1)
     last = input_steps - 1  # the encoder's last step
-    ax.text((left + right) / 2, out_y + 0.75, TITLES[design], ha="center", va="center",
-            fontsize=11)
+    ax.text(
+        (left + right) / 2,
+        out_y + 0.75,
+        TITLES[design],
+        ha="center",
+        va="center",
+        fontsize=11,
+    )
 
     for t, x in enumerate(encoder_xs):
         value_box(ax, x, 0, step("x", t), INPUT)
@@ -90,13 +98,21 @@ def draw_encoder_decoder(design: str, input_steps: int = 4, output_steps: int = 
     for xs in (encoder_xs, decoder_xs):
         for a, b in zip(xs, xs[1:]):
             arrow(ax, (a + 0.4, cell_y), (b - 0.4, cell_y))
-            ax.text((a + b) / 2, cell_y + 0.15, carried("LSTM"), ha="center", va="bottom",
-                    fontsize=8)
+            ax.text(
+                (a + b) / 2,
+                cell_y + 0.15,
+                carried("LSTM"),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
     for t, x in enumerate(decoder_xs, start=input_steps):
         value_box(ax, x, cell_y, "LSTM", CELL, w=0.75)
         value_box(ax, x, out_y, step(r"\hat{y}", t), RETURNED)
         arrow(ax, (x, cell_y + 0.3), (x, out_y - 0.3))
-        ax.text(x + 0.08, (cell_y + out_y) / 2, "Dense", ha="left", va="center", fontsize=7)
+        ax.text(
+            x + 0.08, (cell_y + out_y) / 2, "Dense", ha="left", va="center", fontsize=7
+        )
         if design == "repeat_vector":
             value_box(ax, x, 0, step("h", last), RETURNED)
         else:
@@ -108,27 +124,72 @@ def draw_encoder_decoder(design: str, input_steps: int = 4, output_steps: int = 
     # RepeatVector sits in the input row; a bus under the decoder hands each step the same copy.
     value_box(ax, middle, 0, f"RepeatVector({output_steps})", INPUT, w=2.0, size=8)
     bus_y = -0.6
-    ax.plot([middle, middle, decoder_xs[-1]], [-0.28, bus_y, bus_y], color="black", linewidth=1.1)
+    ax.plot(
+        [middle, middle, decoder_xs[-1]],
+        [-0.28, bus_y, bus_y],
+        color="black",
+        linewidth=1.1,
+    )
     for x in decoder_xs:
         arrow(ax, (x, bus_y), (x, -0.28))
     if design == "repeat_vector":
         value_box(ax, last_encoder, out_y, step("h", last), RETURNED)
         arrow(ax, (last_encoder, cell_y + 0.3), (last_encoder, out_y - 0.3))
         arrow(ax, (last_encoder + 0.4, out_y - 0.1), (middle - 0.3, 0.3))
-        ax.text(first_decoder - 0.5, cell_y - 0.45, f"{carried('LSTM')} = 0", ha="right",
-                va="center", fontsize=8, color=MUTED)
+        ax.text(
+            first_decoder - 0.5,
+            cell_y - 0.45,
+            f"{carried('LSTM')} = 0",
+            ha="right",
+            va="center",
+            fontsize=8,
+            color=MUTED,
+        )
         encoder_label = "encoder LSTM(units)"
     else:
         arrow(ax, (last_encoder + 0.4, 0), (middle - 1.0, 0))
-        arrow(ax, (last_encoder + 0.4, cell_y), (first_decoder - 0.4, cell_y), color=STATE)
-        value_box(ax, middle, cell_y + 0.55, f"[{carried('LSTM')}]", STATE, w=1.0, h=0.45,
-                  size=9)
-        ax.text(middle, cell_y - 0.35, "initial_state", ha="center", va="center", fontsize=8,
-                color=STATE)
+        arrow(
+            ax,
+            (last_encoder + 0.4, cell_y),
+            (first_decoder - 0.4, cell_y),
+            color=STATE,
+        )
+        value_box(
+            ax,
+            middle,
+            cell_y + 0.55,
+            f"[{carried('LSTM')}]",
+            STATE,
+            w=1.0,
+            h=0.45,
+            size=9,
+        )
+        ax.text(
+            middle,
+            cell_y - 0.35,
+            "initial_state",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color=STATE,
+        )
         encoder_label = "encoder LSTM(units, return_state=True)"
-    ax.text((encoder_xs[0] + last_encoder) / 2, -1.15, encoder_label, ha="center", va="center",
-            fontsize=9, family="monospace")
-    ax.text((first_decoder + decoder_xs[-1]) / 2, -1.15,
-            "decoder LSTM(units, return_sequences=True)", ha="center", va="center", fontsize=9,
-            family="monospace")
+    ax.text(
+        (encoder_xs[0] + last_encoder) / 2,
+        -1.15,
+        encoder_label,
+        ha="center",
+        va="center",
+        fontsize=9,
+        family="monospace",
+    )
+    ax.text(
+        (first_decoder + decoder_xs[-1]) / 2,
+        -1.15,
+        "decoder LSTM(units, return_sequences=True)",
+        ha="center",
+        va="center",
+        fontsize=9,
+        family="monospace",
+    )
     return fig

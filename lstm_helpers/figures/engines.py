@@ -40,9 +40,13 @@ def draw_engines(backends: Sequence[str] = BACKENDS) -> Figure:
         If it is empty, repeats a name, or names an unknown backend.
     """
     if isinstance(backends, str) or not isinstance(backends, Sequence):
-        raise TypeError(f"expected a list of backend names, got {type(backends).__name__}")
+        raise TypeError(
+            f"expected a list of backend names, got {type(backends).__name__}"
+        )
     if not backends or len(set(backends)) != len(backends):
-        raise ValueError(f"expected each backend once, at least one, got {list(backends)}")
+        raise ValueError(
+            f"expected each backend once, at least one, got {list(backends)}"
+        )
     unknown = [b for b in backends if b not in BACKENDS]
     if unknown:
         raise ValueError(f"expected backend names from {BACKENDS}, got {unknown}")
@@ -54,13 +58,38 @@ def draw_engines(backends: Sequence[str] = BACKENDS) -> Figure:
     ax.text(3.25, height - 0.25, "function + input arrays", ha="center", fontsize=9)
     ax.text(7.5, height - 0.25, "results as NumPy arrays", ha="center", fontsize=9)
     boxes = {"size": 9.5, "pad": 0.05}
-    box(ax, 1.3, middle, "this notebook\n(one backend,\nfixed at import)", NOTEBOOK, w=2.2, h=1.3,
-        **boxes)
-    box(ax, 9.5, middle, "compare:\nall agree to 1e-5?\n+ lstm_forward\n(NumPy)", CHECK, w=2.5,
-        h=1.5, **boxes)
+    box(
+        ax,
+        1.3,
+        middle,
+        "this notebook\n(one backend,\nfixed at import)",
+        NOTEBOOK,
+        w=2.2,
+        h=1.3,
+        **boxes,
+    )
+    box(
+        ax,
+        9.5,
+        middle,
+        "compare:\nall agree to 1e-5?\n+ lstm_forward\n(NumPy)",
+        CHECK,
+        w=2.5,
+        h=1.5,
+        **boxes,
+    )
     for i, name in enumerate(backends):
         y = height - 1.0 - 1.3 * i
-        box(ax, 5.4, y, f"new process\nKERAS_BACKEND={name}", PROCESS, w=2.6, h=0.8, **boxes)
+        box(
+            ax,
+            5.4,
+            y,
+            f"new process\nKERAS_BACKEND={name}",
+            PROCESS,
+            w=2.6,
+            h=0.8,
+            **boxes,
+        )
         arrow(ax, (2.45, middle + 0.1 * (1 - i)), (4.05, y))
         arrow(ax, (6.75, y), (8.2, middle + 0.1 * (1 - i)))
     return fig

@@ -23,7 +23,9 @@ def _series(name: str, values: object) -> np.ndarray:
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must be a numeric array (batch, steps, 1)") from error
     if array.ndim != 3 or array.shape[-1] != 1:
-        raise ValueError(f"{name} must have shape (batch, steps, 1), got {array.shape}")
+        raise ValueError(
+            f"{name} must have shape (batch, steps, 1), got {array.shape}"
+        )
     return array[..., 0]
 
 
@@ -65,8 +67,13 @@ def plot_forecasts(
             f"predictions must be a dict of name to forecast, got {type(predictions).__name__}"
         )
     if not 1 <= len(predictions) <= len(FORECAST_COLOURS):
-        raise ValueError(f"expected 1 to {len(FORECAST_COLOURS)} forecasts, got {len(predictions)}")
-    forecasts = {str(name): _series(f"predictions[{name!r}]", p) for name, p in predictions.items()}
+        raise ValueError(
+            f"expected 1 to {len(FORECAST_COLOURS)} forecasts, got {len(predictions)}"
+        )
+    forecasts = {
+        str(name): _series(f"predictions[{name!r}]", p)
+        for name, p in predictions.items()
+    }
     for name, forecast in forecasts.items():
         if forecast.shape != truth.shape:
             raise ValueError(
@@ -74,7 +81,9 @@ def plot_forecasts(
                 "like y_true"
             )
     if history.shape[0] != truth.shape[0]:
-        raise ValueError(f"x has {history.shape[0]} windows but y_true has {truth.shape[0]}")
+        raise ValueError(
+            f"x has {history.shape[0]} windows but y_true has {truth.shape[0]}"
+        )
     if isinstance(samples, (str, bytes)) or not isinstance(samples, Sequence):
         raise TypeError(
             f"samples must be a sequence of window indices, got {type(samples).__name__}"
@@ -85,26 +94,55 @@ def plot_forecasts(
         if not is_int(index):
             raise TypeError(f"samples must be ints, got {index!r}")
         if not 0 <= index < len(truth):
-            raise ValueError(f"sample {index} is out of range: there are {len(truth)} windows")
+            raise ValueError(
+                f"sample {index} is out of range: there are {len(truth)} windows"
+            )
 
     input_steps, output_steps = history.shape[1], truth.shape[1]
     past = np.arange(input_steps)
     future = np.arange(input_steps, input_steps + output_steps)
-    fig = opaque_background(Figure(figsize=(3.4 * len(samples), 3.0), dpi=90,
-                                   layout="constrained"))
+    fig = opaque_background(
+        Figure(figsize=(3.4 * len(samples), 3.0), dpi=90, layout="constrained")
+    )
     axes = fig.subplots(1, len(samples), sharey=True, squeeze=False)[0]
     for panel, (ax, index) in enumerate(zip(axes, samples)):
-        ax.plot(past, history[index], color="#999999", marker=".", linewidth=1,
-                label="history (noisy input)")
-        ax.plot(future, truth[index], color="black", marker="o", linewidth=1.5, label="truth")
+        ax.plot(
+            past,
+            history[index],
+            color="#999999",
+            marker=".",
+            linewidth=1,
+            label="history (noisy input)",
+        )
+        ax.plot(
+            future,
+            truth[index],
+            color="black",
+            marker="o",
+            linewidth=1.5,
+            label="truth",
+        )
         for (name, forecast), colour in zip(forecasts.items(), FORECAST_COLOURS):
-            ax.plot(future, forecast[index], color=colour, marker="s", markersize=4,
-                    linestyle="--", linewidth=1.3, label=name)
+            ax.plot(
+                future,
+                forecast[index],
+                color=colour,
+                marker="s",
+                markersize=4,
+                linestyle="--",
+                linewidth=1.3,
+                label=name,
+            )
         ax.axvline(input_steps - 0.5, color="#BBBBBB", linewidth=1, linestyle=":")
         ax.set_title(f"validation window {index}", fontsize=10)
         ax.set_xlabel("time step")
         if panel == 0:
             ax.set_ylabel("value")
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
-               ncol=2 + len(forecasts), fontsize=9, frameon=False)
+    fig.legend(
+        *axes[0].get_legend_handles_labels(),
+        loc="outside lower center",
+        ncol=2 + len(forecasts),
+        fontsize=9,
+        frameon=False,
+    )
     return fig

@@ -29,8 +29,18 @@ def _side(count: int) -> float:
     return max(_MIN_SIDE, min(count * _INCHES_PER_WEIGHT, 4.0))
 
 
-def _matrix(ax: Axes, left: float, top: float, rows: int, cols: int, gates: tuple[str, ...],
-            *, along: str, torch_names: bool = False, zeros: bool = False) -> tuple[float, float]:
+def _matrix(
+    ax: Axes,
+    left: float,
+    top: float,
+    rows: int,
+    cols: int,
+    gates: tuple[str, ...],
+    *,
+    along: str,
+    torch_names: bool = False,
+    zeros: bool = False,
+) -> tuple[float, float]:
     """Draw a ``rows x cols`` matrix whose gates are split ``along`` "columns" or "rows".
 
     Returns the drawn (width, height).
@@ -40,15 +50,33 @@ def _matrix(ax: Axes, left: float, top: float, rows: int, cols: int, gates: tupl
     for k, gate in enumerate(gates):
         label = "g" if torch_names and gate == "c" else gate
         if along == "columns":
-            x, y, w, h = left + k * width / blocks, top - height, width / blocks, height
+            x, y, w, h = (
+                left + k * width / blocks,
+                top - height,
+                width / blocks,
+                height,
+            )
         else:
             x, y, w, h = left, top - (k + 1) * height / blocks, width, height / blocks
-        ax.add_patch(Rectangle(
-            (x, y), w, h, facecolor=_ZEROS if zeros else GATE_COLORS[gate],
-            edgecolor="black", linewidth=0.8,
-        ))
-        ax.text(x + w / 2, y + h / 2, "0" if zeros else label, ha="center", va="center",
-                fontsize=9 if min(w, h) < 0.3 else 11, weight="bold")
+        ax.add_patch(
+            Rectangle(
+                (x, y),
+                w,
+                h,
+                facecolor=_ZEROS if zeros else GATE_COLORS[gate],
+                edgecolor="black",
+                linewidth=0.8,
+            )
+        )
+        ax.text(
+            x + w / 2,
+            y + h / 2,
+            "0" if zeros else label,
+            ha="center",
+            va="center",
+            fontsize=9 if min(w, h) < 0.3 else 11,
+            weight="bold",
+        )
     return width, height
 
 
@@ -83,7 +111,9 @@ def draw_gate_layout(layer: object, layout: str = "keras") -> Figure:
     config = layer_config(layer)
     kernel, recurrent_kernel, bias = recurrent_weights(layer)
     if layout == "torch" and config.kind != "LSTM":
-        raise ValueError(f"layout='torch' is drawn for an LSTM only, got a {config.kind}")
+        raise ValueError(
+            f"layout='torch' is drawn for an LSTM only, got a {config.kind}"
+        )
     gates = GATE_ORDER[config.kind]
     features, width = kernel.shape
     units = recurrent_kernel.shape[0]
@@ -99,20 +129,37 @@ def draw_gate_layout(layer: object, layout: str = "keras") -> Figure:
         total_height = sum(_side(rows) for _, rows, _ in pieces) + 0.45 * len(pieces)
         fig_w, fig_h = widest + 2.6, total_height + 0.9
         fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
-        ax.text(fig_w / 2, fig_h - 0.3,
-                f"{config.kind}: gates {', '.join(gates)} side by side, {units} columns each",
-                ha="center", va="center", fontsize=10)
+        ax.text(
+            fig_w / 2,
+            fig_h - 0.3,
+            f"{config.kind}: gates {', '.join(gates)} side by side, {units} columns each",
+            ha="center",
+            va="center",
+            fontsize=10,
+        )
         top = fig_h - 0.7
         for name, rows, cols in pieces:
             _, height = _matrix(ax, 2.3, top, rows, cols, gates, along="columns")
-            ax.text(2.15, top - height / 2, name, ha="right", va="center", fontsize=9,
-                    family="monospace")
+            ax.text(
+                2.15,
+                top - height / 2,
+                name,
+                ha="right",
+                va="center",
+                fontsize=9,
+                family="monospace",
+            )
             top -= height + 0.45
         return fig
 
     pieces = [
         (f"weight_ih_l0\n({width}, {features})\n= kernel.T", width, features, False),
-        (f"weight_hh_l0\n({width}, {units})\n= recurrent_kernel.T", width, units, False),
+        (
+            f"weight_hh_l0\n({width}, {units})\n= recurrent_kernel.T",
+            width,
+            units,
+            False,
+        ),
         (f"bias_ih_l0\n({width},)\n= bias", width, 1, False),
         (f"bias_hh_l0\n({width},)\n= zeros", width, 1, True),
     ]
@@ -121,13 +168,36 @@ def draw_gate_layout(layer: object, layout: str = "keras") -> Figure:
     tallest = _side(width)
     fig_w, fig_h = total_width + 0.4, tallest + 1.7
     fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
-    ax.text(fig_w / 2, fig_h - 0.3, "torch.nn.LSTM: transposed, gates i, f, g, o stacked "
-            f"top to bottom, {units} rows each", ha="center", va="center", fontsize=10)
+    ax.text(
+        fig_w / 2,
+        fig_h - 0.3,
+        "torch.nn.LSTM: transposed, gates i, f, g, o stacked "
+        f"top to bottom, {units} rows each",
+        ha="center",
+        va="center",
+        fontsize=10,
+    )
     left, top = 0.9, fig_h - 0.7
     for name, rows, cols, zeros in pieces:
-        w, h = _matrix(ax, left, top, rows, cols, gates, along="rows", torch_names=True,
-                       zeros=zeros)
-        ax.text(left + w / 2, top - h - 0.1, name, ha="center", va="top", fontsize=9,
-                family="monospace")
+        w, h = _matrix(
+            ax,
+            left,
+            top,
+            rows,
+            cols,
+            gates,
+            along="rows",
+            torch_names=True,
+            zeros=zeros,
+        )
+        ax.text(
+            left + w / 2,
+            top - h - 0.1,
+            name,
+            ha="center",
+            va="top",
+            fontsize=9,
+            family="monospace",
+        )
         left += w + gap
     return fig

@@ -96,7 +96,9 @@ def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
     if mask.dtype != bool:
         raise TypeError(f"expected a boolean mask, got dtype {mask.dtype}")
     if labels is not None and len(labels) != mask.shape[0]:
-        raise ValueError(f"expected {mask.shape[0]} labels, one per sequence, got {len(labels)}")
+        raise ValueError(
+            f"expected {mask.shape[0]} labels, one per sequence, got {len(labels)}"
+        )
 
     rows, steps = mask.shape
     fig_w = _STEP * steps + 2.6
@@ -107,8 +109,15 @@ def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
     for r, mask_row in enumerate(mask):
         top = fig_h - 0.2 - band * r
         if labels is not None:
-            ax.text(0.2, top - 0.15, labels[r], ha="left", va="center", fontsize=10,
-                    weight="bold")
+            ax.text(
+                0.2,
+                top - 0.15,
+                labels[r],
+                ha="left",
+                va="center",
+                fontsize=10,
+                weight="bold",
+            )
         x_y, out_y = top - 1.55, top - 0.7
         outputs = masked_output_labels(mask_row)
         for t, (keep, out) in enumerate(zip(mask_row, outputs)):
@@ -117,13 +126,39 @@ def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
                 box(ax, x, x_y, step("x", int(out[1:])), INPUT, **cell)
             else:
                 box(ax, x, x_y, "0", ZEROS, dashed=True, text_color="black", **cell)
-            arrow(ax, (x, x_y + 0.3), (x, out_y - 0.3), color="black" if keep else FADED,
-                  head=10)
-            box(ax, x, out_y, _math(out), RETURNED if keep else REPEATED, dashed=not keep,
-                **cell)
+            arrow(
+                ax,
+                (x, x_y + 0.3),
+                (x, out_y - 0.3),
+                color="black" if keep else FADED,
+                head=10,
+            )
+            box(
+                ax,
+                x,
+                out_y,
+                _math(out),
+                RETURNED if keep else REPEATED,
+                dashed=not keep,
+                **cell,
+            )
         last_x = 0.8 + _STEP * (steps - 1)
-        ax.text(last_x + 0.65, out_y, f"final state = {_math(outputs[-1])}", ha="left",
-                va="center", fontsize=10)
-    ax.text(0.2, 0.3, "Subscripts count the sequence's real steps from 0, wherever the padding "
-            "puts them.", ha="left", va="center", fontsize=9, color=MUTED)
+        ax.text(
+            last_x + 0.65,
+            out_y,
+            f"final state = {_math(outputs[-1])}",
+            ha="left",
+            va="center",
+            fontsize=10,
+        )
+    ax.text(
+        0.2,
+        0.3,
+        "Subscripts count the sequence's real steps from 0, wherever the padding "
+        "puts them.",
+        ha="left",
+        va="center",
+        fontsize=9,
+        color=MUTED,
+    )
     return fig

@@ -25,12 +25,20 @@ from lstm_helpers.figures._style import (
     STATE,
     canvas,
 )
-from lstm_helpers.shapes import LayerConfig, ReturnedArray, describe_call, evaluate, returned_by
+from lstm_helpers.shapes import (
+    LayerConfig,
+    ReturnedArray,
+    describe_call,
+    evaluate,
+    returned_by,
+)
 
 __all__ = ["OVERVIEW_PANELS", "draw_overview", "save_overview"]
 
 OVERVIEW_PANELS: tuple[LayerConfig, ...] = tuple(
-    LayerConfig(kind, 0, sequences, state, bidirectional, "concat" if bidirectional else None)
+    LayerConfig(
+        kind, 0, sequences, state, bidirectional, "concat" if bidirectional else None
+    )
     for kind, sequences, state, bidirectional in (
         ("LSTM", False, False, False),
         ("LSTM", False, True, False),
@@ -45,7 +53,11 @@ then a GRU with ``return_state`` (one state, not two) and a bidirectional LSTM w
 
 _CELL = 0.16  # inches per unit of width (and per batch row) in a drawn array
 _SHEET_SHIFT = 0.07  # each time step drawn as a sheet behind the previous one
-_DRAWN_SIZES = {"batch": 3, "timesteps": 4, "units": 4}  # only to give blocks their proportions
+_DRAWN_SIZES = {
+    "batch": 3,
+    "timesteps": 4,
+    "units": 4,
+}  # only to give blocks their proportions
 _PANEL_H = 2.25
 _MARGIN = 0.22  # inside a panel, left and right
 _GAP = 0.24  # between two arrays' slots
@@ -73,7 +85,9 @@ def _shape_label(array: ReturnedArray) -> str:
 def _slot_width(array: ReturnedArray) -> float:
     _, cols, sheets = _block(array)
     block = cols * _CELL + (sheets - 1) * _SHEET_SHIFT
-    label = max(_text_width(_shape_label(array), _SHAPE_PT), _text_width(array.name, _NAME_PT))
+    label = max(
+        _text_width(_shape_label(array), _SHAPE_PT), _text_width(array.name, _NAME_PT)
+    )
     return max(block, label)
 
 
@@ -85,7 +99,9 @@ def _natural_width(config: LayerConfig) -> float:
     return content + 2 * _MARGIN
 
 
-def _draw_array(ax: Axes, x: float, y: float, array: ReturnedArray, color: str) -> None:
+def _draw_array(
+    ax: Axes, x: float, y: float, array: ReturnedArray, color: str
+) -> None:
     """Draw one returned array centred in its slot starting at x, block bottom at y."""
     rows, cols, sheets = _block(array)
     width = cols * _CELL + (sheets - 1) * _SHEET_SHIFT
@@ -94,23 +110,71 @@ def _draw_array(ax: Axes, x: float, y: float, array: ReturnedArray, color: str) 
         x0, y0 = x + sheet * _SHEET_SHIFT, y + sheet * _SHEET_SHIFT
         for r in range(rows):
             for c in range(cols):
-                ax.add_patch(Rectangle((x0 + c * _CELL, y0 + r * _CELL), _CELL, _CELL,
-                                       facecolor=color, edgecolor="white", linewidth=0.8))
+                ax.add_patch(
+                    Rectangle(
+                        (x0 + c * _CELL, y0 + r * _CELL),
+                        _CELL,
+                        _CELL,
+                        facecolor=color,
+                        edgecolor="white",
+                        linewidth=0.8,
+                    )
+                )
     centre = x + width / 2
-    ax.text(centre, y - 0.1, array.name, ha="center", va="top", fontsize=_NAME_PT,
-            family="monospace", weight="bold")
-    ax.text(centre, y - 0.36, _shape_label(array), ha="center", va="top", fontsize=_SHAPE_PT,
-            family="monospace")
+    ax.text(
+        centre,
+        y - 0.1,
+        array.name,
+        ha="center",
+        va="top",
+        fontsize=_NAME_PT,
+        family="monospace",
+        weight="bold",
+    )
+    ax.text(
+        centre,
+        y - 0.36,
+        _shape_label(array),
+        ha="center",
+        va="top",
+        fontsize=_SHAPE_PT,
+        family="monospace",
+    )
 
 
-def _draw_panel(ax: Axes, left: float, top: float, width: float, config: LayerConfig) -> None:
+def _draw_panel(
+    ax: Axes, left: float, top: float, width: float, config: LayerConfig
+) -> None:
     arrays = returned_by(config)
-    ax.add_patch(Rectangle((left + 0.05, top - _PANEL_H + 0.05), width - 0.1, _PANEL_H - 0.1,
-                           facecolor="#F7F7F7", edgecolor="#CCCCCC", linewidth=0.8))
-    ax.text(left + _MARGIN, top - 0.27, describe_call(config), ha="left", va="center",
-            fontsize=_CALL_PT, family="monospace")
+    ax.add_patch(
+        Rectangle(
+            (left + 0.05, top - _PANEL_H + 0.05),
+            width - 0.1,
+            _PANEL_H - 0.1,
+            facecolor="#F7F7F7",
+            edgecolor="#CCCCCC",
+            linewidth=0.8,
+        )
+    )
+    ax.text(
+        left + _MARGIN,
+        top - 0.27,
+        describe_call(config),
+        ha="left",
+        va="center",
+        fontsize=_CALL_PT,
+        family="monospace",
+    )
     count = f"returns {len(arrays)} array" + ("s" if len(arrays) > 1 else "")
-    ax.text(left + _MARGIN, top - 0.55, count, ha="left", va="center", fontsize=10, color=MUTED)
+    ax.text(
+        left + _MARGIN,
+        top - 0.55,
+        count,
+        ha="left",
+        va="center",
+        fontsize=10,
+        color=MUTED,
+    )
     x, base = left + _MARGIN, top - _PANEL_H + 0.72
     for array in arrays:
         is_output = array.name.endswith("output")
@@ -133,19 +197,33 @@ def draw_overview() -> Figure:
     matplotlib.figure.Figure
         Not registered with pyplot.
     """
-    rows = [OVERVIEW_PANELS[i : i + _COLUMNS] for i in range(0, len(OVERVIEW_PANELS), _COLUMNS)]
+    rows = [
+        OVERVIEW_PANELS[i : i + _COLUMNS]
+        for i in range(0, len(OVERVIEW_PANELS), _COLUMNS)
+    ]
     natural = [[_natural_width(config) for config in row] for row in rows]
     width = max(sum(row) for row in natural)
     title_h = 0.8
     height = len(rows) * _PANEL_H + title_h
     fig, ax = canvas(0, width, 0, height, scale=1.0, dpi=100)
-    ax.text(width / 2, height - 0.27,
-            "What a Keras recurrent layer returns (blue: output, vermilion: final states)",
-            ha="center", va="center", fontsize=13)
-    ax.text(width / 2, height - 0.58,
-            "One row of cells per sequence in the batch, one column per unit; "
-            "stacked sheets are time steps.",
-            ha="center", va="center", fontsize=10, color=MUTED)
+    ax.text(
+        width / 2,
+        height - 0.27,
+        "What a Keras recurrent layer returns (blue: output, vermilion: final states)",
+        ha="center",
+        va="center",
+        fontsize=13,
+    )
+    ax.text(
+        width / 2,
+        height - 0.58,
+        "One row of cells per sequence in the batch, one column per unit; "
+        "stacked sheets are time steps.",
+        ha="center",
+        va="center",
+        fontsize=10,
+        color=MUTED,
+    )
     for r, (configs, widths) in enumerate(zip(rows, natural)):
         scale = width / sum(widths)
         left, top = 0.0, height - title_h - r * _PANEL_H
@@ -170,6 +248,8 @@ def save_overview(path: str | Path) -> Path:
         raise ValueError(f"expected a path ending in .svg, got {str(path)!r}")
     # A fixed hash salt and no date make the SVG's ids and metadata the same on every run, so
     # tests/figures/test_overview.py can compare the committed file with a fresh drawing.
-    with matplotlib.rc_context({"svg.hashsalt": "lstm-outputs-executed", "svg.fonttype": "path"}):
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "lstm-outputs-executed", "svg.fonttype": "path"}
+    ):
         draw_overview().savefig(path, format="svg", metadata={"Date": None})
     return path

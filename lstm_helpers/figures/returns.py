@@ -43,13 +43,21 @@ BOX_W, BOX_H = 0.8, 0.6  # an input or output value
 # right of it, each under its half of the output: every arrow then runs straight up or
 # sideways between rows, and none passes through another cell.
 HALF = 0.45
-INPUT_W = 2 * HALF + 0.4  # wide enough for both upward arrows to leave from its top edge
+INPUT_W = (
+    2 * HALF + 0.4
+)  # wide enough for both upward arrows to leave from its top edge
 STATE_W = {"": 0.6, "forward": 1.7, "backward": 1.7}  # "h" or "forward_h" ...
 STATE_GAP = 0.5  # from the last vertical line to a state box
 
 
-def _draw_states(ax: Axes, config: LayerConfig, direction: str, cell: tuple[float, float],
-                 sign: int, clear_of: float) -> None:
+def _draw_states(
+    ax: Axes,
+    config: LayerConfig,
+    direction: str,
+    cell: tuple[float, float],
+    sign: int,
+    clear_of: float,
+) -> None:
     """The final states leaving ``cell`` sideways (``sign`` 1: right, -1: left), in boxes
     placed beyond ``clear_of``, the outermost vertical line on that side."""
     names = STATE_NAMES[config.kind]
@@ -58,13 +66,31 @@ def _draw_states(ax: Axes, config: LayerConfig, direction: str, cell: tuple[floa
     cx, cy = cell
     sx = clear_of + sign * (STATE_GAP + width / 2)
     for name, sy in zip(names, (cy + spread, cy - spread)):
-        arrow(ax, (cx + sign * (CELL_W / 2 + 0.01), cy), (sx - sign * width / 2, sy), color=STATE)
-        value_box(ax, sx, sy, f"{direction}_{name}" if direction else name, STATE, w=width,
-                  h=0.5)
+        arrow(
+            ax,
+            (cx + sign * (CELL_W / 2 + 0.01), cy),
+            (sx - sign * width / 2, sy),
+            color=STATE,
+        )
+        value_box(
+            ax,
+            sx,
+            sy,
+            f"{direction}_{name}" if direction else name,
+            STATE,
+            w=width,
+            h=0.5,
+        )
 
 
-def _draw_row(ax: Axes, config: LayerConfig, cells: list[float], y: float, sign: int,
-              label_shift: float = 0.0) -> None:
+def _draw_row(
+    ax: Axes,
+    config: LayerConfig,
+    cells: list[float],
+    y: float,
+    sign: int,
+    label_shift: float = 0.0,
+) -> None:
     """One direction's cells at height ``y``, linked in reading order (``sign`` -1: right to
     left), each link labelled with the states it carries; ``label_shift`` moves the labels
     sideways, off a line that crosses the link."""
@@ -72,9 +98,19 @@ def _draw_row(ax: Axes, config: LayerConfig, cells: list[float], y: float, sign:
         value_box(ax, x, y, cell_label(config.kind), CELL, w=CELL_W, h=CELL_H)
     ordered = cells if sign == 1 else cells[::-1]
     for a, b in zip(ordered, ordered[1:]):
-        arrow(ax, (a + sign * (CELL_W / 2 + 0.01), y), (b - sign * (CELL_W / 2 + 0.01), y))
-        ax.text((a + b) / 2 + label_shift, y + 0.2, carried(config.kind), ha="center",
-                va="bottom", fontsize=8)
+        arrow(
+            ax,
+            (a + sign * (CELL_W / 2 + 0.01), y),
+            (b - sign * (CELL_W / 2 + 0.01), y),
+        )
+        ax.text(
+            (a + b) / 2 + label_shift,
+            y + 0.2,
+            carried(config.kind),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
 
 
 def _draw_unidirectional(ax: Axes, config: LayerConfig, xs: list[float]) -> None:
@@ -84,17 +120,31 @@ def _draw_unidirectional(ax: Axes, config: LayerConfig, xs: list[float]) -> None
         value_box(ax, x, 0, step("x", t), INPUT, w=BOX_W, h=BOX_H)
         arrow(ax, (x, BOX_H / 2), (x, cell_y - CELL_H / 2))
         returned = config.return_sequences or t == len(xs) - 1
-        value_box(ax, x, out_y, step("h", t), RETURNED if returned else DROPPED, w=BOX_W,
-                  h=BOX_H)
-        arrow(ax, (x, cell_y + CELL_H / 2), (x, out_y - BOX_H / 2),
-              color="black" if returned else FADED)
+        value_box(
+            ax,
+            x,
+            out_y,
+            step("h", t),
+            RETURNED if returned else DROPPED,
+            w=BOX_W,
+            h=BOX_H,
+        )
+        arrow(
+            ax,
+            (x, cell_y + CELL_H / 2),
+            (x, out_y - BOX_H / 2),
+            color="black" if returned else FADED,
+        )
     if config.return_state:
         _draw_states(ax, config, "", (xs[-1], cell_y), 1, xs[-1] + CELL_W / 2)
 
 
 def _draw_bidirectional(ax: Axes, config: LayerConfig, xs: list[float]) -> None:
     # Bottom to top: inputs, the backward row, the forward row, the outputs.
-    rows = {"backward": (ROW, +1, -1, "←", 0), "forward": (2 * ROW, -1, 1, "→", len(xs) - 1)}
+    rows = {
+        "backward": (ROW, +1, -1, "←", 0),
+        "forward": (2 * ROW, -1, 1, "→", len(xs) - 1),
+    }
     out_y = 3 * ROW
     for t, x in enumerate(xs):
         value_box(ax, x, 0, step("x", t), INPUT, w=INPUT_W, h=BOX_H)
@@ -106,15 +156,28 @@ def _draw_bidirectional(ax: Axes, config: LayerConfig, xs: list[float]) -> None:
         for t, cx in enumerate(cells):
             arrow(ax, (cx, BOX_H / 2), (cx, y - CELL_H / 2))
             returned = config.return_sequences or t == final_t
-            value_box(ax, cx, out_y, step("h", t, mark=mark), RETURNED if returned else DROPPED,
-                      w=BOX_W, h=BOX_H)
-            arrow(ax, (cx, y + CELL_H / 2), (cx, out_y - BOX_H / 2),
-                  color="black" if returned else FADED)
+            value_box(
+                ax,
+                cx,
+                out_y,
+                step("h", t, mark=mark),
+                RETURNED if returned else DROPPED,
+                w=BOX_W,
+                h=BOX_H,
+            )
+            arrow(
+                ax,
+                (cx, y + CELL_H / 2),
+                (cx, out_y - BOX_H / 2),
+                color="black" if returned else FADED,
+            )
         if config.return_state:
             # Final states leave the cell that ran last in this direction, beyond the other
             # direction's vertical line in that step's column.
             end = cells[final_t]
-            _draw_states(ax, config, direction, (end, y), sign, xs[final_t] - side * HALF)
+            _draw_states(
+                ax, config, direction, (end, y), sign, xs[final_t] - side * HALF
+            )
 
 
 def draw_returns(layer: object, timesteps: int = 4) -> Figure:
@@ -153,7 +216,11 @@ def draw_returns(layer: object, timesteps: int = 4) -> Figure:
     rows = 2 if config.bidirectional else 1
     if config.return_state:
         reach = (HALF if config.bidirectional else CELL_W / 2) + STATE_GAP
-        margin = reach + max(STATE_W.values() if config.bidirectional else [STATE_W[""]]) + 0.2
+        margin = (
+            reach
+            + max(STATE_W.values() if config.bidirectional else [STATE_W[""]])
+            + 0.2
+        )
     else:
         margin = 1.0
     left, right = xs[0] - margin, xs[-1] + margin
@@ -163,8 +230,15 @@ def draw_returns(layer: object, timesteps: int = 4) -> Figure:
     left, right = left - spare, right + spare
 
     fig, ax = canvas(left, right, bottom, top)
-    ax.text((left + right) / 2, top - 0.35, describe_call(config), ha="center", va="center",
-            fontsize=11, family="monospace")
+    ax.text(
+        (left + right) / 2,
+        top - 0.35,
+        describe_call(config),
+        ha="center",
+        va="center",
+        fontsize=11,
+        family="monospace",
+    )
     if config.bidirectional:
         _draw_bidirectional(ax, config, xs)
     else:
@@ -173,5 +247,12 @@ def draw_returns(layer: object, timesteps: int = 4) -> Figure:
     listed = [f"{a.name} ({', '.join(a.shape)})" for a in returned_by(config)]
     lines = ["returned: " + ";  ".join(listed[:2])]
     lines += [";  ".join(listed[i : i + 3]) for i in range(2, len(listed), 3)]
-    ax.text((left + right) / 2, -0.9, "\n".join(lines), ha="center", va="center", fontsize=9)
+    ax.text(
+        (left + right) / 2,
+        -0.9,
+        "\n".join(lines),
+        ha="center",
+        va="center",
+        fontsize=9,
+    )
     return fig

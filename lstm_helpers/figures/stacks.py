@@ -27,20 +27,29 @@ from lstm_helpers.figures._style import (
     step,
     value_box,
 )
-from lstm_helpers.shapes import RNN_KINDS, STATE_NAMES, LayerConfig, describe_call, layer_config
+from lstm_helpers.shapes import (
+    RNN_KINDS,
+    STATE_NAMES,
+    LayerConfig,
+    describe_call,
+    layer_config,
+)
 
 __all__ = ["draw_stack"]
 
 STEP = 1.9  # horizontal distance between time steps
 LEVEL = 3.0  # vertical distance between layers
-CHAR_W = 0.125  # data units per character of a 9-point monospace label, with some slack
+CHAR_W = (
+    0.125  # data units per character of a 9-point monospace label, with some slack
+)
 
 
 def _stack_configs(layers: object) -> list[LayerConfig]:
     if isinstance(layers, keras.Model):
         recurrent = tuple(getattr(keras.layers, kind) for kind in RNN_KINDS)
         layers = [
-            layer for layer in layers.layers
+            layer
+            for layer in layers.layers
             if isinstance(layer, (*recurrent, keras.layers.Bidirectional))
         ]
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
@@ -50,7 +59,9 @@ def _stack_configs(layers: object) -> list[LayerConfig]:
         )
     configs = [layer_config(layer) for layer in layers]
     if not 2 <= len(configs) <= 4:
-        raise ValueError(f"expected a stack of 2 to 4 recurrent layers, got {len(configs)}")
+        raise ValueError(
+            f"expected a stack of 2 to 4 recurrent layers, got {len(configs)}"
+        )
     for position, config in enumerate(configs, start=1):
         if config.bidirectional:
             raise TypeError(
@@ -117,21 +128,48 @@ def draw_stack(layers: object, timesteps: int = 4) -> Figure:
     for t, x in enumerate(xs):
         value_box(ax, x, 0, step("x", t), INPUT)
     for level, config in enumerate(configs, start=1):
-        cell_y, out_y, below_y = LEVEL * level - 1.5, LEVEL * level, LEVEL * (level - 1)
+        cell_y, out_y, below_y = (
+            LEVEL * level - 1.5,
+            LEVEL * level,
+            LEVEL * (level - 1),
+        )
         is_top = level == len(configs)
-        ax.text(label_right, cell_y, labels[level - 1], ha="right", va="center", fontsize=9,
-                family="monospace")
+        ax.text(
+            label_right,
+            cell_y,
+            labels[level - 1],
+            ha="right",
+            va="center",
+            fontsize=9,
+            family="monospace",
+        )
         for t, x in enumerate(xs):
             value_box(ax, x, cell_y, cell_label(config.kind), CELL, w=0.75)
             arrow(ax, (x, below_y + 0.3), (x, cell_y - 0.3))
             returned = not is_top or config.return_sequences or t == timesteps - 1
-            value_box(ax, x, out_y, step(f"h^{{({level})}}", t),
-                      RETURNED if returned else DROPPED)
-            arrow(ax, (x, cell_y + 0.3), (x, out_y - 0.3), color="black" if returned else FADED)
+            value_box(
+                ax,
+                x,
+                out_y,
+                step(f"h^{{({level})}}", t),
+                RETURNED if returned else DROPPED,
+            )
+            arrow(
+                ax,
+                (x, cell_y + 0.3),
+                (x, out_y - 0.3),
+                color="black" if returned else FADED,
+            )
         for a, b in zip(xs, xs[1:]):
             arrow(ax, (a + 0.4, cell_y), (b - 0.4, cell_y))
-            ax.text((a + b) / 2, cell_y + 0.15, carried(config.kind), ha="center", va="bottom",
-                    fontsize=8)
+            ax.text(
+                (a + b) / 2,
+                cell_y + 0.15,
+                carried(config.kind),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
         if is_top and config.return_state:
             names = STATE_NAMES[config.kind]
             spread = 0.4 if len(names) == 2 else 0.0

@@ -71,19 +71,43 @@ def draw_stateful_calls(calls: int = 3, steps_per_call: int = 3) -> Figure:
 
     labels = {"stateful": "stateful=True", "default": "stateful=False\n(the default)"}
     for row, y in rows.items():
-        ax.text(0.15, y, labels[row], ha="left", va="center", fontsize=10, family="monospace")
+        ax.text(
+            0.15,
+            y,
+            labels[row],
+            ha="left",
+            va="center",
+            fontsize=10,
+            family="monospace",
+        )
         for j, start in enumerate(starts):
             xs = [start + _STEP * t for t in range(steps_per_call)]
             first_step = j * steps_per_call
             last_step = first_step + steps_per_call - 1
-            ax.add_patch(Rectangle(
-                (xs[0] - 0.45, y - 0.45), call_width + 0.9, 0.9, facecolor="none",
-                edgecolor="#999999", linestyle=":", linewidth=1.0,
-            ))
-            span = (f"steps {first_step}–{last_step}" if steps_per_call > 1
-                    else f"step {first_step}")
-            ax.text((xs[0] + xs[-1]) / 2, y + 0.55, f"call {j}: {span}", ha="center",
-                    va="bottom", fontsize=8.5)
+            ax.add_patch(
+                Rectangle(
+                    (xs[0] - 0.45, y - 0.45),
+                    call_width + 0.9,
+                    0.9,
+                    facecolor="none",
+                    edgecolor="#999999",
+                    linestyle=":",
+                    linewidth=1.0,
+                )
+            )
+            span = (
+                f"steps {first_step}–{last_step}"
+                if steps_per_call > 1
+                else f"step {first_step}"
+            )
+            ax.text(
+                (xs[0] + xs[-1]) / 2,
+                y + 0.55,
+                f"call {j}: {span}",
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+            )
             for x in xs:
                 box(ax, x, y, "LSTM", CELL, w=0.62, h=0.5, size=8)
             for a, b in zip(xs, xs[1:]):
@@ -93,19 +117,44 @@ def draw_stateful_calls(calls: int = 3, steps_per_call: int = 3) -> Figure:
             if row == "stateful" and j > 0:
                 box(ax, source_x, y, "layer.\nstates", STATE, w=0.78, h=0.62, size=7.5)
             else:
-                box(ax, source_x, y, "zeros", ZEROS, w=0.66, h=0.5, dashed=True,
-                    text_color=MUTED, size=8)
+                box(
+                    ax,
+                    source_x,
+                    y,
+                    "zeros",
+                    ZEROS,
+                    w=0.66,
+                    h=0.5,
+                    dashed=True,
+                    text_color=MUTED,
+                    size=8,
+                )
             arrow(ax, (source_x + 0.39, y), (xs[0] - 0.33, y), head=10)
             if row == "stateful":
                 # The call's final h, c are kept: they feed the next call's state box.
                 end = xs[-1] + 0.33
-                target = (starts[j + 1] if j + 1 < calls else xs[-1] + _GAP) - 1.05 - 0.41
+                target = (
+                    (starts[j + 1] if j + 1 < calls else xs[-1] + _GAP) - 1.05 - 0.41
+                )
                 arrow(ax, (end, y), (target, y), color=STATE, head=10)
-                ax.text((end + 0.45 + target) / 2 - 0.2, y + 0.08, carried("LSTM"),
-                        ha="center", va="bottom", fontsize=8, color=STATE)
+                ax.text(
+                    (end + 0.45 + target) / 2 - 0.2,
+                    y + 0.08,
+                    carried("LSTM"),
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color=STATE,
+                )
         if row == "stateful":
             kept_x = starts[-1] + call_width + _GAP - 1.05
             box(ax, kept_x, y, "layer.\nstates", STATE, w=0.78, h=0.62, size=7.5)
-            ax.text(kept_x, y - 0.42, "kept until\nreset_state()", ha="center", va="top",
-                    fontsize=7.5)
+            ax.text(
+                kept_x,
+                y - 0.42,
+                "kept until\nreset_state()",
+                ha="center",
+                va="top",
+                fontsize=7.5,
+            )
     return fig

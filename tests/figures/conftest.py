@@ -46,13 +46,18 @@ class Drawing:
     def free_texts(self) -> list[str]:
         """The texts that are not written in a box: titles, captions, link labels."""
         centres = {self._centre(b) for b in self.boxes}
-        return [t.get_text() for t in self.ax.texts
-                if tuple(round(v, 6) for v in t.get_position()) not in centres]
+        return [
+            t.get_text()
+            for t in self.ax.texts
+            if tuple(round(v, 6) for v in t.get_position()) not in centres
+        ]
 
     @staticmethod
     def _centre(box: FancyBboxPatch) -> tuple[float, float]:
-        return (round(box.get_x() + box.get_width() / 2, 6),
-                round(box.get_y() + box.get_height() / 2, 6))
+        return (
+            round(box.get_x() + box.get_width() / 2, 6),
+            round(box.get_y() + box.get_height() / 2, 6),
+        )
 
     def count(self, colour: str) -> int:
         """How many boxes have face ``colour``."""
@@ -60,12 +65,20 @@ class Drawing:
 
     def labels(self, colour: str) -> list[str]:
         """The text in each box of face ``colour``, row by row from the bottom, left to right."""
-        centres = {(round(t.get_position()[0], 6), round(t.get_position()[1], 6)): t.get_text()
-                   for t in self.ax.texts}
+        centres = {
+            (
+                round(t.get_position()[0], 6),
+                round(t.get_position()[1], 6),
+            ): t.get_text()
+            for t in self.ax.texts
+        }
         found = []
         for box in self.boxes:
             if box.get_facecolor() == to_rgba(colour):
-                x, y = box.get_x() + box.get_width() / 2, box.get_y() + box.get_height() / 2
+                x, y = (
+                    box.get_x() + box.get_width() / 2,
+                    box.get_y() + box.get_height() / 2,
+                )
                 found.append((y, x, centres[(round(x, 6), round(y, 6))]))
         return [text for _, _, text in sorted(found)]
 
@@ -87,7 +100,10 @@ class Drawing:
     def obstacles(self) -> list[tuple[str, Bbox]]:
         """Every box (by the text in it) and every free-standing text, in data coordinates."""
         to_data = self.ax.transData.inverted()
-        found = [(f"box at ({b.get_x():.2f}, {b.get_y():.2f})", b.get_bbox()) for b in self.boxes]
+        found = [
+            (f"box at ({b.get_x():.2f}, {b.get_y():.2f})", b.get_bbox())
+            for b in self.boxes
+        ]
         for text in self.ax.texts:
             extent = text.get_window_extent(self.renderer).transformed(to_data)
             found.append((f"text {text.get_text()!r}", extent))
@@ -115,8 +131,10 @@ class Drawing:
             ends = within(points[[0, -1]], clearance)
             hit = np.where(ends, within(points, -margin), within(points, clearance))
             start = tuple(round(float(v), 2) for v in points[0])
-            crossed += [f"arrow {index} from {start} passes through {names[i]}"
-                        for i in np.flatnonzero(hit)]
+            crossed += [
+                f"arrow {index} from {start} passes through {names[i]}"
+                for i in np.flatnonzero(hit)
+            ]
         return crossed
 
 

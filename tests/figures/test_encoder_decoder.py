@@ -29,7 +29,9 @@ def test_steps_are_numbered_from_zero_and_the_forecasts_continue_the_count(
     drawing, input_steps, output_steps
 ):
     last = input_steps - 1
-    forecasts = [rf"$\hat{{y}}_{{{t}}}$" for t in range(input_steps, input_steps + output_steps)]
+    forecasts = [
+        rf"$\hat{{y}}_{{{t}}}$" for t in range(input_steps, input_steps + output_steps)
+    ]
     repeat = drawing(draw_encoder_decoder("repeat_vector", input_steps, output_steps))
     # Bottom row: the decoder's inputs; top row: the encoder's last h, then the forecasts.
     top_row = [f"$h_{{{last}}}$"] + forecasts
@@ -37,7 +39,9 @@ def test_steps_are_numbered_from_zero_and_the_forecasts_continue_the_count(
     state = drawing(draw_encoder_decoder("state_passing", input_steps, output_steps))
     inputs = [t for t in state.texts if t.startswith("$x_")]
     encoder_inputs = [f"$x_{{{t}}}$" for t in range(input_steps)]
-    assert inputs == encoder_inputs + [f"$x_{{{last}}}$"] * output_steps  # the last value, again
+    assert (
+        inputs == encoder_inputs + [f"$x_{{{last}}}$"] * output_steps
+    )  # the last value, again
     assert state.labels(RETURNED) == forecasts
 
 

@@ -22,13 +22,22 @@ def test_draws_one_panel_per_window_and_one_line_per_series():
     assert len(figure.axes) == 2
     for ax in figure.axes:
         lines = ax.get_lines()
-        assert len(lines) == 5  # history, truth, two forecasts, the "forecast starts" line
-        np.testing.assert_allclose(lines[0].get_xdata(), np.arange(0, 20))  # steps from 0
+        assert (
+            len(lines) == 5
+        )  # history, truth, two forecasts, the "forecast starts" line
+        np.testing.assert_allclose(
+            lines[0].get_xdata(), np.arange(0, 20)
+        )  # steps from 0
         np.testing.assert_allclose(lines[1].get_xdata(), np.arange(20, 25))
         assert [line.get_color() for line in lines[2:4]] == list(FORECAST_COLOURS[:2])
     np.testing.assert_allclose(figure.axes[1].get_lines()[0].get_ydata(), x[3, :, 0])
-    np.testing.assert_allclose(figure.axes[1].get_lines()[2].get_ydata(), y[3, :, 0] + 0.1)
-    assert [ax.get_title() for ax in figure.axes] == ["validation window 0", "validation window 3"]
+    np.testing.assert_allclose(
+        figure.axes[1].get_lines()[2].get_ydata(), y[3, :, 0] + 0.1
+    )
+    assert [ax.get_title() for ax in figure.axes] == [
+        "validation window 0",
+        "validation window 3",
+    ]
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
     assert labels == ["history (noisy input)", "truth", "a", "b"]
 
@@ -36,11 +45,23 @@ def test_draws_one_panel_per_window_and_one_line_per_series():
 @pytest.mark.parametrize(
     "change, error, message",
     [
-        (dict(x=np.zeros((6, 20))), ValueError, r"x must have shape \(batch, steps, 1\)"),
+        (
+            dict(x=np.zeros((6, 20))),
+            ValueError,
+            r"x must have shape \(batch, steps, 1\)",
+        ),
         (dict(y_true=np.zeros((6, 5, 2))), ValueError, r"y_true must have shape"),
-        (dict(predictions={"a": np.zeros((6, 4, 1))}), ValueError, "expected .*like y_true"),
+        (
+            dict(predictions={"a": np.zeros((6, 4, 1))}),
+            ValueError,
+            "expected .*like y_true",
+        ),
         (dict(predictions={}), ValueError, "expected 1 to 4 forecasts"),
-        (dict(predictions=[np.zeros((6, 5, 1))]), TypeError, "dict of name to forecast"),
+        (
+            dict(predictions=[np.zeros((6, 5, 1))]),
+            TypeError,
+            "dict of name to forecast",
+        ),
         (dict(samples=(0, 6)), ValueError, "sample 6 is out of range"),
         (dict(samples=(0.5,)), TypeError, "samples must be ints"),
         (dict(samples=(True,)), TypeError, "samples must be ints"),

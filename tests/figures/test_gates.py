@@ -41,7 +41,9 @@ def test_torch_layout_shows_transposed_shapes_and_a_zero_bias(drawing):
     labels = drawing(draw_gate_layout(built("LSTM"), layout="torch")).texts
     assert "weight_ih_l0\n(12, 5)\n= kernel.T" in labels
     assert "bias_hh_l0\n(12,)\n= zeros" in labels
-    assert labels.count("g") == 3  # PyTorch's name for the candidate, in three matrices
+    assert (
+        labels.count("g") == 3
+    )  # PyTorch's name for the candidate, in three matrices
     assert labels.count("0") == 4  # the zero bias, one block per gate
 
 
@@ -49,11 +51,25 @@ def test_torch_layout_shows_transposed_shapes_and_a_zero_bias(drawing):
     ("make", "layout", "error", "expected"),
     [
         (lambda: keras.layers.LSTM(3), "keras", ValueError, "not built yet"),
-        (lambda: built("LSTM"), "pytorch", ValueError,
-         r"layout must be one of \('keras', 'torch'\)"),
+        (
+            lambda: built("LSTM"),
+            "pytorch",
+            ValueError,
+            r"layout must be one of \('keras', 'torch'\)",
+        ),
         (lambda: built("GRU"), "torch", ValueError, "LSTM only"),
-        (lambda: keras.layers.Bidirectional(keras.layers.LSTM(3)), "keras", TypeError, "bare"),
-        (lambda: keras.layers.Dense(3), "keras", TypeError, "expected a keras.layers.LSTM"),
+        (
+            lambda: keras.layers.Bidirectional(keras.layers.LSTM(3)),
+            "keras",
+            TypeError,
+            "bare",
+        ),
+        (
+            lambda: keras.layers.Dense(3),
+            "keras",
+            TypeError,
+            "expected a keras.layers.LSTM",
+        ),
     ],
 )
 def test_rejects_what_it_cannot_draw(make, layout, error, expected):

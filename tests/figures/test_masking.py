@@ -24,18 +24,24 @@ def test_masked_output_labels_describe_what_the_layer_returns(mask_row, seed):
     counted from 0 (checked on the NumPy LSTM, which the reference tests hold to Keras)."""
     rng = np.random.default_rng(seed)
     weights = (rng.normal(size=(2, 8)), rng.normal(size=(2, 8)), rng.normal(size=8))
-    outputs = lstm_forward(rng.normal(size=(1, len(mask_row), 2)), *weights, mask=[mask_row])[0][0]
+    outputs = lstm_forward(
+        rng.normal(size=(1, len(mask_row), 2)), *weights, mask=[mask_row]
+    )[0][0]
     labels = masked_output_labels(mask_row)
     real_steps = [t for t, keep in enumerate(mask_row) if keep]
     for t, label in enumerate(labels):
         if label == "0":
             assert not outputs[t].any()
         else:
-            np.testing.assert_array_equal(outputs[t], outputs[real_steps[int(label[1:])]])
+            np.testing.assert_array_equal(
+                outputs[t], outputs[real_steps[int(label[1:])]]
+            )
 
 
 def test_draws_one_band_per_sequence_with_the_same_labels_both_ways(drawing):
-    figure = drawing(draw_masking(np.array([[1, 1, 0], [0, 1, 1]], bool), labels=["post", "pre"]))
+    figure = drawing(
+        draw_masking(np.array([[1, 1, 0], [0, 1, 1]], bool), labels=["post", "pre"])
+    )
     assert "post" in figure.texts and "pre" in figure.texts
     assert figure.texts.count("final state = $h_{1}$") == 2
     # bottom band (pre) first: computed at its last two steps; top band (post) at its first two

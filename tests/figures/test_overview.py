@@ -18,23 +18,31 @@ def test_draws_a_figure_labelled_with_every_returned_array():
     texts = [t.get_text() for t in fig.axes[0].texts]
     for config in OVERVIEW_PANELS:
         arrays = returned_arrays(
-            config.kind, return_sequences=config.return_sequences, return_state=config.return_state,
-            bidirectional=config.bidirectional, merge_mode=config.merge_mode,
+            config.kind,
+            return_sequences=config.return_sequences,
+            return_state=config.return_state,
+            bidirectional=config.bidirectional,
+            merge_mode=config.merge_mode,
         )
-        assert f"returns {len(arrays)} array" + ("s" if len(arrays) > 1 else "") in texts
+        assert (
+            f"returns {len(arrays)} array" + ("s" if len(arrays) > 1 else "") in texts
+        )
         for array in arrays:
             assert array.name in texts and "(" + ", ".join(array.shape) + ")" in texts
 
 
 def test_save_is_reproducible(tmp_path):
-    first, second = save_overview(tmp_path / "a.svg"), save_overview(tmp_path / "b.svg")
+    first, second = (
+        save_overview(tmp_path / "a.svg"),
+        save_overview(tmp_path / "b.svg"),
+    )
     assert first.read_bytes() == second.read_bytes()
 
 
 def test_committed_picture_is_up_to_date(tmp_path):
     fresh = save_overview(tmp_path / "overview.svg")
     assert COMMITTED.read_bytes() == fresh.read_bytes(), (
-        "_static/overview.svg is stale; regenerate it with: python -c \"from lstm_helpers "
+        '_static/overview.svg is stale; regenerate it with: python -c "from lstm_helpers '
         "import save_overview; save_overview('_static/overview.svg')\""
     )
 

@@ -20,7 +20,9 @@ def configurations(kinds=("LSTM", "GRU", "SimpleRNN")):
         flags = [(False, False), (False, True), (True, False), (True, True)]
         for sequences, state in flags if kind == "LSTM" else flags[-1:]:
             for bidirectional in (False, True):
-                layer = getattr(L, kind)(3, return_sequences=sequences, return_state=state)
+                layer = getattr(L, kind)(
+                    3, return_sequences=sequences, return_state=state
+                )
                 layers.append(L.Bidirectional(layer) if bidirectional else layer)
     return layers
 
@@ -56,7 +58,9 @@ def test_lists_and_colours_the_arrays_keras_says_it_returns(drawing, layer):
     positions = [listing.index(f"{n} (") for n in returned]
     assert positions == sorted(positions)  # every array, in Keras's order
     states = [n for n in returned if not n.endswith("output")]
-    assert figure.labels(STATE) == sorted(states, key=lambda n: (n.startswith("forward"), n))
+    assert figure.labels(STATE) == sorted(
+        states, key=lambda n: (n.startswith("forward"), n)
+    )
 
 
 @pytest.mark.parametrize("timesteps", [2, 4, 8])

@@ -14,17 +14,21 @@ L = keras.layers
 
 @pytest.mark.parametrize("timesteps", [2, 4, 6])
 def test_hands_every_lower_step_up_and_drops_the_tops_but_the_last(drawing, timesteps):
-    figure = drawing(draw_stack([L.LSTM(3, return_sequences=True), L.LSTM(3)], timesteps=timesteps))
+    figure = drawing(
+        draw_stack([L.LSTM(3, return_sequences=True), L.LSTM(3)], timesteps=timesteps)
+    )
     assert isinstance(figure.figure, Figure)
-    assert figure.count(RETURNED) == timesteps + 1  # every lower h, and the top's last h
+    assert (
+        figure.count(RETURNED) == timesteps + 1
+    )  # every lower h, and the top's last h
     assert figure.count(DROPPED) == timesteps - 1
     assert figure.count(STATE) == 0
     assert "layer 1: LSTM(units, return_sequences=True)" in figure.texts
     assert "layer 2: LSTM(units)" in figure.texts
     last = timesteps - 1
-    assert figure.labels(RETURNED) == [f"$h^{{(1)}}_{{{t}}}$" for t in range(timesteps)] + [
-        f"$h^{{(2)}}_{{{last}}}$"
-    ]
+    assert figure.labels(RETURNED) == [
+        f"$h^{{(1)}}_{{{t}}}$" for t in range(timesteps)
+    ] + [f"$h^{{(2)}}_{{{last}}}$"]
     inputs = [t for t in figure.texts if t.startswith("$x_")]
     assert inputs == [f"$x_{{{t}}}$" for t in range(timesteps)]
 
@@ -37,7 +41,10 @@ def test_reads_a_model_and_shows_the_top_layers_states(drawing):
     model = keras.Model(inputs, [output, h, c])
     figure = drawing(draw_stack(model, timesteps=3))
     assert figure.count(RETURNED) == 3 * 3
-    assert figure.labels(STATE) == ["c", "h"]  # the top layer's own states, as Keras returned
+    assert figure.labels(STATE) == [
+        "c",
+        "h",
+    ]  # the top layer's own states, as Keras returned
     assert len(model.outputs) == 1 + figure.count(STATE)
     assert "layer 1: GRU(units, return_sequences=True)" in figure.texts
     carried = [t for t in figure.free_texts if t in ("h", "h, c")]
@@ -48,12 +55,22 @@ def test_reads_a_model_and_shows_the_top_layers_states(drawing):
 @pytest.mark.parametrize(
     "layers, error, message",
     [
-        ([L.LSTM(3), L.LSTM(3)], ValueError, "layer 1 of 2 returns only its last step"),
-        ([L.LSTM(3, return_sequences=True, return_state=True), L.LSTM(3)], ValueError,
-         "sets return_state=True"),
+        (
+            [L.LSTM(3), L.LSTM(3)],
+            ValueError,
+            "layer 1 of 2 returns only its last step",
+        ),
+        (
+            [L.LSTM(3, return_sequences=True, return_state=True), L.LSTM(3)],
+            ValueError,
+            "sets return_state=True",
+        ),
         ([L.LSTM(3)], ValueError, "2 to 4 recurrent layers"),
-        ([L.Bidirectional(L.LSTM(3, return_sequences=True)), L.LSTM(3)], TypeError,
-         "Bidirectional"),
+        (
+            [L.Bidirectional(L.LSTM(3, return_sequences=True)), L.LSTM(3)],
+            TypeError,
+            "Bidirectional",
+        ),
         ([L.Dense(3), L.LSTM(3)], TypeError, "expected a keras.layers.LSTM"),
         ("LSTM", TypeError, "a keras.Model or a list of recurrent layers"),
     ],

@@ -28,7 +28,8 @@ def test_one_kept_state_per_call_and_zeros_where_calls_start_fresh(calls, steps)
     # calls and steps counted from 0, together covering steps 0 .. calls * steps - 1
     spans = [t for t in labels if t.startswith("call ")]
     expected = [
-        f"call {j}: steps {j * steps}–{(j + 1) * steps - 1}" if steps > 1
+        f"call {j}: steps {j * steps}–{(j + 1) * steps - 1}"
+        if steps > 1
         else f"call {j}: step {j}"
         for j in range(calls)
     ]

@@ -28,8 +28,13 @@ L = keras.layers
 
 @pytest.mark.parametrize(
     "face, dashed, expected",
-    [(BLUE, False, "white"), (VERMILION, False, "white"), (YELLOW, False, "black"),
-     (GREY, True, "#777777"), ("white", False, "black")],
+    [
+        (BLUE, False, "white"),
+        (VERMILION, False, "white"),
+        (YELLOW, False, "black"),
+        (GREY, True, "#777777"),
+        ("white", False, "black"),
+    ],
 )
 def test_box_text_is_readable_on_its_face(face, dashed, expected):
     fig, ax = canvas(0, 2, 0, 2)
@@ -46,10 +51,13 @@ def test_canvas_maps_units_to_inches():
 
 @pytest.mark.parametrize(
     "value, error, words",
-    [(2.5, TypeError, "steps must be an int"), (True, TypeError, "must be an int"),
-     ("3", TypeError, "steps must be an int, got str"),
-     (9, ValueError, "between 2 and 8 to fit the picture, got 9"),
-     (1, ValueError, "between 2 and 8 to fit the picture, got 1")],
+    [
+        (2.5, TypeError, "steps must be an int"),
+        (True, TypeError, "must be an int"),
+        ("3", TypeError, "steps must be an int, got str"),
+        (9, ValueError, "between 2 and 8 to fit the picture, got 9"),
+        (1, ValueError, "between 2 and 8 to fit the picture, got 1"),
+    ],
 )
 def test_check_count_refuses_what_does_not_fit(value, error, words):
     with pytest.raises(error, match=words):
@@ -60,7 +68,9 @@ def test_check_count_refuses_what_does_not_fit(value, error, words):
 
 def test_labels_come_from_the_books_facts():
     assert step("x", 0) == "$x_{0}$" and step("h", 3, mark="←") == "←$h_{3}$"
-    assert [carried(kind) for kind in RNN_KINDS] == [", ".join(STATE_NAMES[k]) for k in RNN_KINDS]
+    assert [carried(kind) for kind in RNN_KINDS] == [
+        ", ".join(STATE_NAMES[k]) for k in RNN_KINDS
+    ]
     assert carried("LSTM") == "h, c" and carried("GRU") == "h"
     assert [cell_label(kind) for kind in RNN_KINDS] == ["LSTM", "GRU", "RNN"]
 
@@ -77,7 +87,9 @@ def stack():
 
 FIGURES = {
     "returns": lambda: lstm_helpers.draw_returns(L.LSTM(3, return_state=True)),
-    "returns_bidirectional": lambda: lstm_helpers.draw_returns(L.Bidirectional(L.LSTM(3))),
+    "returns_bidirectional": lambda: lstm_helpers.draw_returns(
+        L.Bidirectional(L.LSTM(3))
+    ),
     "stack": lambda: lstm_helpers.draw_stack(stack()),
     "encoder_decoder": lambda: lstm_helpers.draw_encoder_decoder("state_passing"),
     "masking": lambda: lstm_helpers.draw_masking(np.array([[True, False]])),
@@ -87,7 +99,10 @@ FIGURES = {
     "engines": lambda: lstm_helpers.draw_engines(),
     "overview": lambda: lstm_helpers.draw_overview(),
     "forecasts": lambda: lstm_helpers.plot_forecasts(
-        np.zeros((2, 6, 1)), np.ones((2, 3, 1)), {"model": np.ones((2, 3, 1))}, samples=(1,)
+        np.zeros((2, 6, 1)),
+        np.ones((2, 3, 1)),
+        {"model": np.ones((2, 3, 1))},
+        samples=(1,),
     ),
 }
 
@@ -98,7 +113,11 @@ def test_every_figure_is_opaque_however_it_is_saved(make, alpha):
     a transparent facecolor: not one pixel lets a dark page show through."""
     figure = make()
     assert alpha(print_figure(figure, "png", bbox_inches="tight")).min() == 255
-    for options in ({}, {"facecolor": "none", "bbox_inches": "tight"}, {"transparent": True}):
+    for options in (
+        {},
+        {"facecolor": "none", "bbox_inches": "tight"},
+        {"transparent": True},
+    ):
         assert alpha(figure, **options).min() == 255, options
     assert figure.get_facecolor() == (1.0, 1.0, 1.0, 1.0)
 
