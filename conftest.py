@@ -41,18 +41,31 @@ def included_files(name: str) -> set[str]:
         text = (ROOT / name).read_text()
     except OSError:
         return set()
-    return {m[2] for m in re.finditer(r"^\s*(-r|--requirement)\s+(\S+)", text, re.MULTILINE)}
+    return {
+        m[2]
+        for m in re.finditer(r"^\s*(-r|--requirement)\s+(\S+)", text, re.MULTILINE)
+    }
 
 
 def install_hint(missing: list[str]) -> str:
     """What to install for ``missing`` modules: their requirements files, fewest that cover."""
-    files = list(dict.fromkeys(OPTIONAL_REQUIREMENTS[m] for m in missing if m in OPTIONAL_REQUIREMENTS))
-    files = [f for f in files if not any(f in included_files(other) for other in files if other != f)]
+    files = list(
+        dict.fromkeys(
+            OPTIONAL_REQUIREMENTS[m] for m in missing if m in OPTIONAL_REQUIREMENTS
+        )
+    )
+    files = [
+        f
+        for f in files
+        if not any(f in included_files(other) for other in files if other != f)
+    ]
     unknown = [m for m in missing if m not in OPTIONAL_REQUIREMENTS]
     hints = [f"install {' and '.join(files)} to run it"] if files else []
     if unknown:
-        hints.append(f"no requirements file here provides {', '.join(unknown)}: name one for it "
-                     "in OPTIONAL_REQUIREMENTS in conftest.py")
+        hints.append(
+            f"no requirements file here provides {', '.join(unknown)}: name one for it "
+            "in OPTIONAL_REQUIREMENTS in conftest.py"
+        )
     return "; ".join(hints)
 
 
@@ -69,7 +82,9 @@ def pytest_configure(config):
 
     kernels.install(nbval.kernel)
     if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(_WorkerReports(config), "lstm-book-kernel-reports")
+        config.pluginmanager.register(
+            _WorkerReports(config), "lstm-book-kernel-reports"
+        )
 
 
 def _starter() -> kernels.KernelStarter | None:
@@ -92,10 +107,16 @@ class _WorkerReports:
 
 def pytest_report_header(config):
     setting = kernels.warm_kernels_setting()
-    how = ("fresh, nbval's own (WARM_KERNELS=0)" if setting == "off" else
-           "forked from a warm process where the session runs several notebooks "
-           f"({'WARM_KERNELS=1: a fresh one fails the run' if setting == 'required' else 'WARM_KERNELS=0 for fresh ones'})")
-    return [f"Keras backend: {os.environ.get('KERAS_BACKEND', 'tensorflow')}", f"notebook kernels: {how}"]
+    how = (
+        "fresh, nbval's own (WARM_KERNELS=0)"
+        if setting == "off"
+        else "forked from a warm process where the session runs several notebooks "
+        f"({'WARM_KERNELS=1: a fresh one fails the run' if setting == 'required' else 'WARM_KERNELS=0 for fresh ones'})"
+    )
+    return [
+        f"Keras backend: {os.environ.get('KERAS_BACKEND', 'tensorflow')}",
+        f"notebook kernels: {how}",
+    ]
 
 
 def _missing_requirements(path: Path) -> list[str]:
@@ -125,8 +146,12 @@ def pytest_collection_finish(session):
     starter = _starter() if importlib.util.find_spec("nbval") else None
     if starter is None or session.config.option.collectonly:
         return
-    notebooks = {Path(str(item.fspath)) for item in session.items
-                 if Path(str(item.fspath)).suffix == ".ipynb" and not item.get_closest_marker("skip")}
+    notebooks = {
+        Path(str(item.fspath))
+        for item in session.items
+        if Path(str(item.fspath)).suffix == ".ipynb"
+        and not item.get_closest_marker("skip")
+    }
     starter.expect_notebooks(len(notebooks))
 
 
@@ -136,7 +161,9 @@ def pytest_sessionfinish(session, exitstatus):
     if starter is not None:
         report = starter.report()
         starter.close()
-        if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints it
+        if hasattr(
+            config, "workeroutput"
+        ):  # an xdist worker: the controller prints it
             config.workeroutput["notebook_kernels"] = json.dumps(report)
             return
         config.stash[_REPORTS].append(report)
@@ -151,11 +178,15 @@ def pytest_sessionfinish(session, exitstatus):
 
 def pytest_terminal_summary(terminalreporter):
     skipped = {
-        str(report.longrepr[2]) for report in terminalreporter.stats.get("skipped", [])
-        if isinstance(report.longrepr, tuple) and "not installed" in str(report.longrepr[2])
+        str(report.longrepr[2])
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple)
+        and "not installed" in str(report.longrepr[2])
     }
     for reason in sorted(skipped):
-        terminalreporter.write_line(f"SKIPPED CHAPTER: {reason.removeprefix('Skipped: ')}", yellow=True)
+        terminalreporter.write_line(
+            f"SKIPPED CHAPTER: {reason.removeprefix('Skipped: ')}", yellow=True
+        )
     reports = terminalreporter.config.stash.get(_REPORTS, [])
     if reports:
         report = reports[0]
@@ -165,4 +196,6 @@ def pytest_terminal_summary(terminalreporter):
         if failing:
             terminalreporter.write_line(
                 "WARM_KERNELS=1: every notebook kernel had to be forked warm; the fresh ones above "
-                "fail the run", red=True)
+                "fail the run",
+                red=True,
+            )

@@ -41,14 +41,20 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from execute_notebooks import ROOT, CHAPTERS, chapter_paths, kernel_environment, run  # noqa: E402
+from execute_notebooks import CHAPTERS, ROOT, chapter_paths, kernel_environment, run  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from scripts.kernels.start import KernelStarter  # noqa: E402
 
 OUT = ROOT / "bench"
-TRAINING_CHAPTERS = {"09_many_to_n", "14_keras_to_pytorch", "17_stateful"}  # they train: 10 s, not 3 s
-FIRST_CELL = "from lstm_helpers import setup\nsetup(seed=0)\nimport keras\nimport numpy as np"
+TRAINING_CHAPTERS = {
+    "09_many_to_n",
+    "14_keras_to_pytorch",
+    "17_stateful",
+}  # they train: 10 s, not 3 s
+FIRST_CELL = (
+    "from lstm_helpers import setup\nsetup(seed=0)\nimport keras\nimport numpy as np"
+)
 NBVAL_KERNEL = ":nbval-parent-env"  # the kernel `--nbval-current-env` starts
 TARGETS = {
     "make test": "< 60 s with 2 workers, and <= 0.5 x N x floor",
@@ -77,7 +83,11 @@ def floor_seconds(repeats: int = 5) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "floor.ipynb"
         nb = new_notebook(cells=[new_code_cell("import lstm_helpers")])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         nbformat.write(nb, path)
         run(path)
         return [run(path)[1] for _ in range(repeats)]
@@ -86,9 +96,13 @@ def floor_seconds(repeats: int = 5) -> list[float]:
 def first_cell_seconds(start_new_kernel) -> float:
     """Start a kernel as nbval does, run a chapter's first cell in it; seconds until it is done."""
     started = time.perf_counter()
-    km, kc = start_new_kernel(kernel_name=NBVAL_KERNEL, cwd=str(CHAPTERS), stderr=subprocess.DEVNULL)
+    km, kc = start_new_kernel(
+        kernel_name=NBVAL_KERNEL, cwd=str(CHAPTERS), stderr=subprocess.DEVNULL
+    )
     try:
-        reply = kc.execute_interactive(FIRST_CELL, timeout=300, output_hook=lambda msg: None)
+        reply = kc.execute_interactive(
+            FIRST_CELL, timeout=300, output_hook=lambda msg: None
+        )
         seconds = time.perf_counter() - started
         if reply["content"]["status"] != "ok":
             raise SystemExit(f"the first cell failed: {reply['content']}")
@@ -100,7 +114,9 @@ def first_cell_seconds(start_new_kernel) -> float:
 
 def kernel_start_seconds(repeats: int = 5) -> dict:
     """Kernel start to the end of a chapter's first cell, fresh and warm, taken in turns."""
-    from nbval.kernel import start_new_kernel as fresh_start  # nbval's own: fresh, over TCP
+    from nbval.kernel import (
+        start_new_kernel as fresh_start,
+    )  # nbval's own: fresh, over TCP
 
     starter = KernelStarter()
     starter.expect_notebooks(2)
@@ -114,8 +130,11 @@ def kernel_start_seconds(repeats: int = 5) -> dict:
         report = starter.report()
         if report["fresh"]:
             raise SystemExit(f"a warm kernel was started fresh: {report['fresh']}")
-        return {"fresh_runs_s": fresh[1:], "warm_runs_s": warm[1:],
-                "warm_process_import_s": starter.warm.ready["import_seconds"]}
+        return {
+            "fresh_runs_s": fresh[1:],
+            "warm_runs_s": warm[1:],
+            "warm_process_import_s": starter.warm.ready["import_seconds"],
+        }
     finally:
         starter.close()
 
@@ -125,7 +144,11 @@ def site_size(html: Path) -> tuple[int, str, int]:
     files = [p for p in html.rglob("*") if p.is_file()]
     pages = [p for p in files if p.suffix == ".html"]
     largest = max(pages, key=lambda p: p.stat().st_size)
-    return sum(p.stat().st_size for p in files), str(largest.relative_to(html)), largest.stat().st_size
+    return (
+        sum(p.stat().st_size for p in files),
+        str(largest.relative_to(html)),
+        largest.stat().st_size,
+    )
 
 
 def load() -> str:
@@ -141,7 +164,9 @@ def markdown(results: dict) -> str:
     n = len(results["chapters"])
     nf = n * floor
     starts = results["kernel_start"]
-    fresh, warm = (statistics.median(starts[k]) for k in ("fresh_runs_s", "warm_runs_s"))
+    fresh, warm = (
+        statistics.median(starts[k]) for k in ("fresh_runs_s", "warm_runs_s")
+    )
     lines = [
         f"Measured {results['date']} on {results['machine']} ({results['cpus']} CPUs), "
         f"Keras backend TensorFlow, `python scripts/bench.py`; load average (1/5/15 min) "
@@ -161,12 +186,25 @@ def markdown(results: dict) -> str:
     for name, row in results["chapters"].items():
         limit = 10 if name in TRAINING_CHAPTERS else 3
         verdict = "ok" if row["own_s"] < limit else f"over {limit} s"
-        lines.append(f"| `{name}` (own compute) | {row['total_s']:.1f} ({row['own_s']:.1f}) | {verdict} |")
-    lines.append(f"| N x floor (N = {n}) | {nf:.1f} | the serial floor for nbval in fresh kernels |")
+        lines.append(
+            f"| `{name}` (own compute) | {row['total_s']:.1f} ({row['own_s']:.1f}) | {verdict} |"
+        )
+    lines.append(
+        f"| N x floor (N = {n}) | {nf:.1f} | the serial floor for nbval in fresh kernels |"
+    )
     labels = {
-        "make_test_serial_s": ("`make test`, serial (`-p no:xdist`), warm kernels", None),
-        "make_test_parallel_s": ("`make test`, 2 workers (default), warm kernels", 0.5),
-        "make_test_fresh_s": ("`WARM_KERNELS=0 make test`, 2 workers, fresh kernels", None),
+        "make_test_serial_s": (
+            "`make test`, serial (`-p no:xdist`), warm kernels",
+            None,
+        ),
+        "make_test_parallel_s": (
+            "`make test`, 2 workers (default), warm kernels",
+            0.5,
+        ),
+        "make_test_fresh_s": (
+            "`WARM_KERNELS=0 make test`, 2 workers, fresh kernels",
+            None,
+        ),
     }
     for key, (label, target) in labels.items():
         if key in results:
@@ -190,7 +228,9 @@ def markdown(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--skip-test", action="store_true", help="do not time `make test`")
+    parser.add_argument(
+        "--skip-test", action="store_true", help="do not time `make test`"
+    )
     args = parser.parse_args(argv)
     kernel_environment()
     make = shutil.which("make") or "make"
@@ -212,7 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     results["chapters"] = {}
     for path in chapter_paths():
         total = run(path)[1]
-        results["chapters"][path.stem] = {"total_s": total, "own_s": max(0.0, total - floor)}
+        results["chapters"][path.stem] = {
+            "total_s": total,
+            "own_s": max(0.0, total - floor),
+        }
         print(f"{path.stem}: {total:.1f} s", flush=True)
 
     if not args.skip_test:
@@ -232,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     os.utime(first_chapter)  # its content is unchanged; make and Sphinx go by the time
     results["book_one_changed_s"] = timed([make, "book"])
     total, largest, largest_bytes = site_size(ROOT / "_build" / "html")
-    results.update(site_bytes=total, largest_page=largest, largest_page_bytes=largest_bytes)
+    results.update(
+        site_bytes=total, largest_page=largest, largest_page_bytes=largest_bytes
+    )
     results["load_after"] = load()
 
     table = markdown(results)

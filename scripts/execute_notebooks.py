@@ -71,7 +71,9 @@ def chapter_paths(selected: list[str] | None = None) -> list[Path]:
 
 def kernel_environment() -> None:
     """Make the ``python3`` kernel this interpreter (chapters quiet TensorFlow themselves)."""
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    os.environ["PATH"] = (
+        str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    )
 
 
 def stderr_cells(nb: nbformat.NotebookNode) -> list[int]:
@@ -80,7 +82,10 @@ def stderr_cells(nb: nbformat.NotebookNode) -> list[int]:
     return [
         i
         for i, cell in enumerate(code_cells, start=1)
-        if any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in cell.outputs)
+        if any(
+            o.get("output_type") == "stream" and o.get("name") == "stderr"
+            for o in cell.outputs
+        )
     ]
 
 
@@ -113,19 +118,31 @@ def expects_error(cell: nbformat.NotebookNode) -> bool:
 def readable_traceback(lines: list[str]) -> list[str]:
     """Drop this machine's paths from a stored traceback (the site shows it; nbval ignores it)."""
     site_packages = sysconfig.get_paths()["purelib"]
-    return [line.replace(site_packages, "site-packages").replace(str(ROOT) + "/", "") for line in lines]
+    return [
+        line.replace(site_packages, "site-packages").replace(str(ROOT) + "/", "")
+        for line in lines
+    ]
 
 
 def kernel_versions(client: NotebookClient) -> dict:
     """Ask the still-running kernel which Keras, backend and frameworks it used (silently)."""
     msg_id = client.kc.execute(
-        VERSIONS_PROBE, silent=True, store_history=False,
+        VERSIONS_PROBE,
+        silent=True,
+        store_history=False,
         user_expressions={"versions": "_lstm_outputs_versions()"},
     )
     reply = run_sync(client.async_wait_for_reply)(msg_id)
-    result = (reply or {}).get("content", {}).get("user_expressions", {}).get("versions", {})
+    result = (
+        (reply or {})
+        .get("content", {})
+        .get("user_expressions", {})
+        .get("versions", {})
+    )
     if result.get("status") != "ok":
-        raise RuntimeError(f"the kernel could not report its versions: {result or reply}")
+        raise RuntimeError(
+            f"the kernel could not report its versions: {result or reply}"
+        )
     return json.loads(ast.literal_eval(result["data"]["text/plain"]))
 
 
@@ -145,7 +162,9 @@ def run(path: Path) -> tuple[nbformat.NotebookNode, float]:
         cell.metadata.pop("execution", None)
         tags = cell.metadata.setdefault("tags", [])
         if expects_error(cell) and "raises-exception" not in tags:
-            tags.append("raises-exception")  # nbclient's way to let this one cell raise
+            tags.append(
+                "raises-exception"
+            )  # nbclient's way to let this one cell raise
             tagged.append(cell)
         if not tags:
             del cell.metadata["tags"]
@@ -195,14 +214,19 @@ def execute(path: Path) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: every chapter)")
-    parser.add_argument("--jobs", "-j", type=int, default=1, help="kernels to run at once")
+    parser.add_argument(
+        "notebooks", nargs="*", help="notebooks to run (default: every chapter)"
+    )
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=1, help="kernels to run at once"
+    )
     args = parser.parse_args(argv)
     kernel_environment()
     paths = chapter_paths(args.notebooks)
     if not paths:
         print("no notebooks to execute", file=sys.stderr)
         return 1
+
     def shown(path: Path) -> str:
         return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
@@ -212,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         for path, future in futures.items():
             try:
                 print(f"{future.result():6.1f} s  {shown(path)}", flush=True)
-            except Exception as error:  # report every failing chapter, not just the first
+            except (
+                Exception
+            ) as error:  # report every failing chapter, not just the first
                 failed = True
                 print(f"FAILED    {shown(path)}: {error}", file=sys.stderr, flush=True)
     return 1 if failed else 0

@@ -90,12 +90,23 @@ def install(backend: str, requirements: Path) -> str:
     if not lines and backend != "tensorflow":  # TensorFlow comes with requirements.txt
         return f"{requirements.name} has no line tagged '# backend: {backend}'"
     if lines:
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", prefix=f"req-{backend}-", delete=False) as tmp:
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".txt", prefix=f"req-{backend}-", delete=False
+        ) as tmp:
             tmp.write("\n".join(lines) + "\n")
         print(f"-- installing the {backend} backend: {', '.join(lines)}", flush=True)
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", tmp.name],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "-r",
+                    tmp.name,
+                ],
                 capture_output=True,
                 text=True,
             )
@@ -108,7 +119,7 @@ def install(backend: str, requirements: Path) -> str:
 
 
 def importable(backend: str) -> str:
-    """"" if the backend's module imports in a fresh process, else the error's last line."""
+    """ "" if the backend's module imports in a fresh process, else the error's last line."""
     done = subprocess.run(
         [sys.executable, "-c", f"import {MODULES[backend]}"],
         capture_output=True,
@@ -129,12 +140,20 @@ def run_pass(backend: str, pytest_args: list[str]) -> Outcome:
     # TensorFlow's logging defaults come from lstm_helpers/_runtime.py, which every chapter
     # imports first.
     command = [sys.executable, "-m", "pytest", "-rfE", *pytest_args]
-    print(f"\n== nbval pass with KERAS_BACKEND={backend}: {' '.join(command[1:])}", flush=True)
+    print(
+        f"\n== nbval pass with KERAS_BACKEND={backend}: {' '.join(command[1:])}",
+        flush=True,
+    )
     began = time.perf_counter()
     failures: list[str] = []
     summary = kernels = ""
     with subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     ) as process:
         assert process.stdout is not None
         for line in process.stdout:
@@ -147,7 +166,9 @@ def run_pass(backend: str, pytest_args: list[str]) -> Outcome:
             if started:
                 kernels = started["kernels"]
             found = _SUMMARY_LINE.match(line.strip())
-            if found:  # "3 failed, 40 passed in 81.20s (0:01:21)": the time is printed apart
+            if (
+                found
+            ):  # "3 failed, 40 passed in 81.20s (0:01:21)": the time is printed apart
                 summary = re.sub(r" in [\d.]+s.*$", "", found["summary"])
     seconds = time.perf_counter() - began
     code = process.returncode
@@ -155,8 +176,14 @@ def run_pass(backend: str, pytest_args: list[str]) -> Outcome:
         return Outcome(backend, "passed", summary, seconds, kernels=kernels)
     if code == 5:
         summary = "pytest collected no tests; an empty run proves nothing"
-    return Outcome(backend, "FAILED", summary or f"pytest exit code {code}", seconds, failures,
-                   kernels)
+    return Outcome(
+        backend,
+        "FAILED",
+        summary or f"pytest exit code {code}",
+        seconds,
+        failures,
+        kernels,
+    )
 
 
 def report(outcomes: list[Outcome]) -> None:
@@ -194,18 +221,36 @@ def main(argv: list[str] | None = None) -> int:
         argv, pytest_args = argv[:split], argv[split + 1 :]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--backends", type=parse_backends, default=list(DEFAULT_BACKENDS),
+        "--backends",
+        type=parse_backends,
+        default=list(DEFAULT_BACKENDS),
         help=f"comma-separated, out of {', '.join(BACKENDS)} (default: {','.join(DEFAULT_BACKENDS)})",
     )
     ci = parser.add_mutually_exclusive_group()
-    ci.add_argument("--ci", dest="ci", action="store_true", default=None,
-                    help="a backend that cannot be installed fails the run (default when CI=true)")
-    ci.add_argument("--no-ci", dest="ci", action="store_false",
-                    help="a backend that cannot be installed is skipped, with the reason printed")
-    parser.add_argument("--no-install", action="store_true",
-                        help="do not pip install; use the backends already installed")
-    parser.add_argument("--requirements", type=Path, default=REQUIREMENTS,
-                        help="the tagged requirements file (default: requirements-backends.txt)")
+    ci.add_argument(
+        "--ci",
+        dest="ci",
+        action="store_true",
+        default=None,
+        help="a backend that cannot be installed fails the run (default when CI=true)",
+    )
+    ci.add_argument(
+        "--no-ci",
+        dest="ci",
+        action="store_false",
+        help="a backend that cannot be installed is skipped, with the reason printed",
+    )
+    parser.add_argument(
+        "--no-install",
+        action="store_true",
+        help="do not pip install; use the backends already installed",
+    )
+    parser.add_argument(
+        "--requirements",
+        type=Path,
+        default=REQUIREMENTS,
+        help="the tagged requirements file (default: requirements-backends.txt)",
+    )
     args = parser.parse_args(argv)
     strict = in_ci(args.ci)
     if not pytest_args:
@@ -213,19 +258,32 @@ def main(argv: list[str] | None = None) -> int:
 
     outcomes: list[Outcome] = []
     for backend in args.backends:
-        problem = importable(backend) if args.no_install else install(backend, args.requirements)
+        problem = (
+            importable(backend)
+            if args.no_install
+            else install(backend, args.requirements)
+        )
         if problem:
             status = "FAILED" if strict else "skipped"
-            why = "in CI a backend that cannot be installed fails the run" if strict else "not run here"
+            why = (
+                "in CI a backend that cannot be installed fails the run"
+                if strict
+                else "not run here"
+            )
             print(f"\n== {status}: the {backend} pass ({why}): {problem}", flush=True)
-            outcomes.append(Outcome(backend, status, f"cannot be installed: {problem}"))
+            outcomes.append(
+                Outcome(backend, status, f"cannot be installed: {problem}")
+            )
             continue
         outcomes.append(run_pass(backend, pytest_args))
 
     report(outcomes)
     if any(o.status == "skipped" for o in outcomes):
-        print("Skipped backends were not checked. Install requirements-backends.txt, or run in CI "
-              "(CI=true), where they fail instead.", flush=True)
+        print(
+            "Skipped backends were not checked. Install requirements-backends.txt, or run in CI "
+            "(CI=true), where they fail instead.",
+            flush=True,
+        )
     return 1 if any(o.status == "FAILED" for o in outcomes) else 0
 
 

@@ -17,7 +17,9 @@ class FakeStart:
     def __call__(self, **kwargs):
         self.calls += 1
         if self.calls <= self.deaths:
-            kwargs["stderr"].write(f"zmq.error.ZMQError: Address already in use (call {self.calls})\n")
+            kwargs["stderr"].write(
+                f"zmq.error.ZMQError: Address already in use (call {self.calls})\n"
+            )
             kwargs["stderr"].flush()
             raise RuntimeError("Kernel died before replying to kernel_info")
         return ("manager", "client")
@@ -33,16 +35,26 @@ def test_a_kernel_that_starts_is_returned_at_once():
 def test_a_kernel_that_dies_once_is_started_again_with_a_warning_quoting_its_stderr():
     start = FakeStart(deaths=1)
     with_retries = retry.retry_kernel_start(start)
-    with pytest.warns(retry.KernelStartWarning, match=r"attempt 1 of 3.*Address already in use \(call 1\)"):
-        assert with_retries(kernel_name="python3", cwd="chapters") == ("manager", "client")
+    with pytest.warns(
+        retry.KernelStartWarning,
+        match=r"attempt 1 of 3.*Address already in use \(call 1\)",
+    ):
+        assert with_retries(kernel_name="python3", cwd="chapters") == (
+            "manager",
+            "client",
+        )
     assert start.calls == 2
 
 
 def test_a_kernel_that_always_dies_fails_after_the_last_attempt():
     start = FakeStart(deaths=10)
     with_retries = retry.retry_kernel_start(start, attempts=3)
-    with pytest.warns(retry.KernelStartWarning), pytest.raises(
-        RuntimeError, match=r"attempt 3 of 3.*kernel_info.*Address already in use \(call 3\)"
+    with (
+        pytest.warns(retry.KernelStartWarning),
+        pytest.raises(
+            RuntimeError,
+            match=r"attempt 3 of 3.*kernel_info.*Address already in use \(call 3\)",
+        ),
     ):
         with_retries(kernel_name="python3", cwd="chapters")
     assert start.calls == 3

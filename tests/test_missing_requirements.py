@@ -24,13 +24,19 @@ def test_each_optional_module_names_its_own_requirements_file(root_conftest):
         "14_keras_to_pytorch.ipynb needs torch, which is not installed "
         "(install requirements-torch.txt to run it)"
     )
-    assert reason("a.ipynb", ["jax"]).endswith("(install requirements-backends.txt to run it)")
-    assert reason("19.ipynb", ["tf_keras"]).endswith("(install requirements-keras2.txt to run it)")
+    assert reason("a.ipynb", ["jax"]).endswith(
+        "(install requirements-backends.txt to run it)"
+    )
+    assert reason("19.ipynb", ["tf_keras"]).endswith(
+        "(install requirements-keras2.txt to run it)"
+    )
 
 
 def test_a_file_that_includes_another_is_named_alone(root_conftest):
     # requirements-backends.txt has `-r requirements-torch.txt`.
-    assert "requirements-torch.txt" in root_conftest.included_files("requirements-backends.txt")
+    assert "requirements-torch.txt" in root_conftest.included_files(
+        "requirements-backends.txt"
+    )
     assert root_conftest.skip_reason("appendix_a.ipynb", ["jax", "torch"]) == (
         "appendix_a.ipynb needs jax, torch, which are not installed "
         "(install requirements-backends.txt to run it)"

@@ -30,20 +30,32 @@ def test_every_requirement_line_is_tagged_with_a_backend_and_jax_and_torch_are_p
         for line in (ROOT / "requirements-backends.txt").read_text().splitlines()
         if line.strip() and not line.strip().startswith("#")
     ]
-    assert lines and all(runner._TAG.search(line) for line in lines), "untagged line(s)"
+    assert lines and all(runner._TAG.search(line) for line in lines), (
+        "untagged line(s)"
+    )
     jax_lines = runner.requirement_lines("jax")
     assert "jax[cpu]==0.10.2" in jax_lines and "jaxlib==0.10.2" in jax_lines
     torch_lines = runner.requirement_lines("torch")
-    included = [line.split(" ", 1)[1] for line in torch_lines if line.startswith("-r ")]
-    assert included and all(Path(p).is_absolute() and Path(p).is_file() for p in included)
+    included = [
+        line.split(" ", 1)[1] for line in torch_lines if line.startswith("-r ")
+    ]
+    assert included and all(
+        Path(p).is_absolute() and Path(p).is_file() for p in included
+    )
     assert any("torch==2.13.0" in Path(p).read_text() for p in included)
     assert runner.requirement_lines("tensorflow") == []
 
 
 @pytest.mark.parametrize(
     ("environment", "flag", "strict"),
-    [("true", None, True), ("1", None, True), ("", None, False), ("false", None, False),
-     ("", True, True), ("true", False, False)],
+    [
+        ("true", None, True),
+        ("1", None, True),
+        ("", None, False),
+        ("false", None, False),
+        ("", True, True),
+        ("true", False, False),
+    ],
 )
 def test_ci_is_strict(monkeypatch, environment, flag, strict):
     monkeypatch.setenv("CI", environment)
@@ -52,7 +64,9 @@ def test_ci_is_strict(monkeypatch, environment, flag, strict):
 
 def test_backend_list_is_checked():
     assert runner.parse_backends("jax, torch") == ["jax", "torch"]
-    with pytest.raises(Exception, match="comma-separated list out of tensorflow, jax, torch"):
+    with pytest.raises(
+        Exception, match="comma-separated list out of tensorflow, jax, torch"
+    ):
         runner.parse_backends("jax,mxnet")
 
 
@@ -70,16 +84,23 @@ def test_a_backend_that_cannot_be_installed_is_skipped_locally_and_fails_in_ci(
     assert "skipped" in local and "jax" in local and "cannot be installed" in local
     assert runner.main([*args, "--ci"]) == 1
     strict = capsys.readouterr().out
-    assert "FAILED" in strict and "in CI a backend that cannot be installed fails the run" in strict
+    assert (
+        "FAILED" in strict
+        and "in CI a backend that cannot be installed fails the run" in strict
+    )
 
 
-def _notebook(path: Path, cells: list[tuple[str, str]], requires: list[str] | None = None) -> None:
+def _notebook(
+    path: Path, cells: list[tuple[str, str]], requires: list[str] | None = None
+) -> None:
     """A notebook whose code cells print the stored text given with them."""
     code_cells = []
     for count, (source, printed) in enumerate(cells, start=1):
         cell = nbformat.v4.new_code_cell(source, execution_count=count)
         if printed:
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)]
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text=printed)
+            ]
         code_cells.append(cell)
     notebook = nbformat.v4.new_notebook(cells=code_cells)
     if requires:
@@ -98,24 +119,58 @@ def test_one_pass_names_failures_by_notebook_and_backend_skips_what_it_cannot_ru
     """
     _notebook(tmp_path / "passes.ipynb", [("print(1 + 1)", "2\n")])
     _notebook(tmp_path / "wrong_output.ipynb", [("print(1 + 1)", "3\n")])
-    _notebook(tmp_path / "kills_its_kernel.ipynb",
-              [("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", ""), ("print(1)", "1\n")])
-    _notebook(tmp_path / "needs_it.ipynb", [("print(1)", "1\n")], requires=["no_such_package_here"])
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # `-p conftest`: the repository's, by name
+    _notebook(
+        tmp_path / "kills_its_kernel.ipynb",
+        [
+            ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", ""),
+            ("print(1)", "1\n"),
+        ],
+    )
+    _notebook(
+        tmp_path / "needs_it.ipynb",
+        [("print(1)", "1\n")],
+        requires=["no_such_package_here"],
+    )
+    monkeypatch.setenv(
+        "PYTHONPATH", str(ROOT)
+    )  # `-p conftest`: the repository's, by name
     monkeypatch.setenv("WARM_KERNELS", "1")
-    monkeypatch.setenv("WARM_KERNELS_PRELOAD", "ipykernel.kernelapp")  # what matters is the fork
-    outcome = runner.run_pass("jax", [
-        "-p", "conftest", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--nbval",
-        "--nbval-current-env", "--nbval-cell-timeout=1", "--rootdir", str(tmp_path), str(tmp_path),
-    ])
+    monkeypatch.setenv(
+        "WARM_KERNELS_PRELOAD", "ipykernel.kernelapp"
+    )  # what matters is the fork
+    outcome = runner.run_pass(
+        "jax",
+        [
+            "-p",
+            "conftest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:hypothesispytest",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-cell-timeout=1",
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path),
+        ],
+    )
     printed = capsys.readouterr().out
-    assert "== nbval pass with KERAS_BACKEND=jax" in printed and "Keras backend: jax" in printed
+    assert (
+        "== nbval pass with KERAS_BACKEND=jax" in printed
+        and "Keras backend: jax" in printed
+    )
     # The dead kernel's cell times out; nbval then marks the cells after it as xfailed.
-    assert outcome.status == "FAILED" and outcome.detail == "2 failed, 1 passed, 1 skipped, 1 xfailed"
+    assert (
+        outcome.status == "FAILED"
+        and outcome.detail == "2 failed, 1 passed, 1 skipped, 1 xfailed"
+    )
     failed = sorted(failure.rsplit("/", 1)[-1] for failure in outcome.failures)
     assert failed == ["kills_its_kernel.ipynb::Cell 0", "wrong_output.ipynb::Cell 0"]
-    assert ("SKIPPED CHAPTER: needs_it.ipynb needs no_such_package_here, which is not installed"
-            in printed)
+    assert (
+        "SKIPPED CHAPTER: needs_it.ipynb needs no_such_package_here, which is not installed"
+        in printed
+    )
     assert "notebook kernels: 3 forked warm, 0 started fresh" in printed
     assert outcome.kernels == "3 forked warm, 0 started fresh"
     runner.report([outcome])

@@ -77,8 +77,9 @@ def starter():
 
 @pytest.fixture
 def kernel(starter, tmp_path):
-    km, kc = starter.start_new_kernel(kernel_name=NBVAL_KERNEL, cwd=str(tmp_path),
-                                      stderr=subprocess.DEVNULL)
+    km, kc = starter.start_new_kernel(
+        kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
+    )
     yield km, kc
     kc.stop_channels()
     if km.has_kernel:
@@ -92,16 +93,20 @@ def state_of(kc) -> dict:
 
 
 def test_a_warm_kernel_sees_what_a_fresh_one_sees(starter, tmp_path):
-    warm_km, kc = starter.start_new_kernel(kernel_name=NBVAL_KERNEL, cwd=str(tmp_path),
-                                           stderr=subprocess.DEVNULL)
+    warm_km, kc = starter.start_new_kernel(
+        kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
+    )
     try:
         warm = state_of(kc)
     finally:
         kc.stop_channels()
         warm_km.shutdown_kernel(now=True)
-    fresh_starter = KernelStarter()  # no warm process: the ordinary command, over Unix sockets
-    km, fresh_kc = fresh_starter.start_new_kernel(kernel_name=NBVAL_KERNEL, cwd=str(tmp_path),
-                                                  stderr=subprocess.DEVNULL)
+    fresh_starter = (
+        KernelStarter()
+    )  # no warm process: the ordinary command, over Unix sockets
+    km, fresh_kc = fresh_starter.start_new_kernel(
+        kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
+    )
     try:
         fresh = state_of(fresh_kc)
     finally:
@@ -120,23 +125,32 @@ def test_a_warm_kernel_sees_what_a_fresh_one_sees(starter, tmp_path):
 
 def test_what_one_warm_kernel_changes_is_not_in_the_next(starter, tmp_path):
     def start():
-        return starter.start_new_kernel(kernel_name=NBVAL_KERNEL, cwd=str(tmp_path),
-                                        stderr=subprocess.DEVNULL)
+        return starter.start_new_kernel(
+            kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
+        )
 
     km, kc = start()
-    run(kc, "import json, os, random\njson.CHANGED = True\nos.environ['CHANGED'] = '1'\n"
-            "os.chdir('/')\nprint(random.random())")
+    run(
+        kc,
+        "import json, os, random\njson.CHANGED = True\nos.environ['CHANGED'] = '1'\n"
+        "os.chdir('/')\nprint(random.random())",
+    )
     first_random = run(kc, "print(random.random())")[0]
     kc.stop_channels()
     km.shutdown_kernel(now=True)
     km, kc = start()
-    printed, _ = run(kc, "import json, os, random\nprint(hasattr(json, 'CHANGED'), "
-                         "'CHANGED' in os.environ, os.getcwd())\nprint(random.random())")
+    printed, _ = run(
+        kc,
+        "import json, os, random\nprint(hasattr(json, 'CHANGED'), "
+        "'CHANGED' in os.environ, os.getcwd())\nprint(random.random())",
+    )
     kc.stop_channels()
     km.shutdown_kernel(now=True)
     flags, second_random = printed.splitlines()
     assert flags == f"False False {tmp_path}"
-    assert second_random != first_random.strip()  # reseeded at fork, not the warm process's state
+    assert (
+        second_random != first_random.strip()
+    )  # reseeded at fork, not the warm process's state
 
 
 def test_interrupt_stops_the_running_cell(kernel):
@@ -146,9 +160,14 @@ def test_interrupt_stops_the_running_cell(kernel):
     started = time.monotonic()
     km.interrupt_kernel()
     reply = kc.get_shell_msg(timeout=20)
-    while reply["parent_header"].get("msg_id") != msg_id:  # the kernel_info reply of the start
+    while (
+        reply["parent_header"].get("msg_id") != msg_id
+    ):  # the kernel_info reply of the start
         reply = kc.get_shell_msg(timeout=20)
-    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+    assert (
+        reply["content"]["status"] == "error"
+        and reply["content"]["ename"] == "KeyboardInterrupt"
+    )
     assert time.monotonic() - started < 20
     assert run(kc, "print(1 + 1)")[0] == "2\n"  # and the kernel lives on
 
@@ -157,7 +176,9 @@ def test_shutdown_ends_the_kernel_and_its_launcher(kernel):
     km, kc = kernel
     pid = state_of(kc)["pid"]
     launcher = km.provisioner.process.pid
-    km.shutdown_kernel(now=False)  # a shutdown_request first, as at the end of a notebook
+    km.shutdown_kernel(
+        now=False
+    )  # a shutdown_request first, as at the end of a notebook
     assert gone(pid) and gone(launcher)
     assert not km.is_alive()
 
@@ -165,15 +186,24 @@ def test_shutdown_ends_the_kernel_and_its_launcher(kernel):
 def test_kill_ends_the_kernel_and_its_process_group(kernel):
     km, kc = kernel
     pid = state_of(kc)["pid"]
-    child = int(run(kc, "import subprocess\np = subprocess.Popen(['sleep', '60'])\nprint(p.pid)")[0])
-    km.shutdown_kernel(now=True)  # SIGKILL to the launcher's group: the kernel must follow
+    child = int(
+        run(
+            kc,
+            "import subprocess\np = subprocess.Popen(['sleep', '60'])\nprint(p.pid)",
+        )[0]
+    )
+    km.shutdown_kernel(
+        now=True
+    )  # SIGKILL to the launcher's group: the kernel must follow
     assert gone(pid) and gone(child)
 
 
 def test_a_kernel_whose_launcher_dies_does_not_stay(kernel):
     km, kc = kernel
     pid = state_of(kc)["pid"]
-    os.kill(km.provisioner.process.pid, signal.SIGKILL)  # the launcher alone, not its group
+    os.kill(
+        km.provisioner.process.pid, signal.SIGKILL
+    )  # the launcher alone, not its group
     assert gone(pid)
 
 
@@ -186,7 +216,9 @@ def test_a_kernel_that_kills_itself_is_seen_dead(kernel):
     while km.is_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not km.is_alive()
-    assert km.provisioner.process.wait(timeout=5) == -signal.SIGKILL  # as a fresh kernel's
+    assert (
+        km.provisioner.process.wait(timeout=5) == -signal.SIGKILL
+    )  # as a fresh kernel's
 
 
 def test_a_kernel_outlives_no_dead_pytest_worker(starter, tmp_path):
@@ -196,12 +228,17 @@ def test_a_kernel_outlives_no_dead_pytest_worker(starter, tmp_path):
 
     write_connection_file(str(connection), transport="ipc", ip=str(tmp_path / "k"))
     worker = subprocess.Popen(
-        [sys.executable, "-c",
-         "import subprocess, sys, time\n"
-         f"subprocess.Popen([sys.executable, '-I', {str(LAUNCHER)!r}, {str(starter.run_dir)!r}, '--',"
-         f" sys.executable, '-m', 'ipykernel_launcher', '-f', {str(connection)!r}])\n"
-         "time.sleep(60)"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time\n"
+            f"subprocess.Popen([sys.executable, '-I', {str(LAUNCHER)!r}, {str(starter.run_dir)!r}, '--',"
+            f" sys.executable, '-m', 'ipykernel_launcher', '-f', {str(connection)!r}])\n"
+            "time.sleep(60)",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         # os.environ, as jupyter_client passes it (the C-level environment of a pytest process
         # can hold more: readline sets COLUMNS and LINES there).
         env=dict(os.environ),
@@ -210,7 +247,7 @@ def test_a_kernel_outlives_no_dead_pytest_worker(starter, tmp_path):
     deadline = time.monotonic() + 20
     seen = log.read_text() if log.exists() else ""
     while time.monotonic() < deadline:
-        lines = (log.read_text() if log.exists() else "")[len(seen):].split()
+        lines = (log.read_text() if log.exists() else "")[len(seen) :].split()
         if lines:
             break
         time.sleep(0.05)
@@ -221,20 +258,27 @@ def test_a_kernel_outlives_no_dead_pytest_worker(starter, tmp_path):
     assert gone(pid)
 
 
-def test_a_kernel_the_warm_process_cannot_fork_starts_fresh_and_says_why(starter, tmp_path, monkeypatch):
+def test_a_kernel_the_warm_process_cannot_fork_starts_fresh_and_says_why(
+    starter, tmp_path, monkeypatch
+):
     monkeypatch.setenv("LSTM_BOOK_TEST_VARIABLE", "set after the warm process started")
     before = starter.report()["fresh"]
-    km, kc = starter.start_new_kernel(kernel_name=NBVAL_KERNEL, cwd=str(tmp_path),
-                                      stderr=subprocess.DEVNULL)
+    km, kc = starter.start_new_kernel(
+        kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
+    )
     try:
         state = state_of(kc)
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     assert state["ppid"] == os.getpid()  # the launcher became the ordinary kernel
-    assert state["env"]["LSTM_BOOK_TEST_VARIABLE"] == "set after the warm process started"
+    assert (
+        state["env"]["LSTM_BOOK_TEST_VARIABLE"] == "set after the warm process started"
+    )
     after = starter.report()["fresh"]
-    reason = "the environment differs from the warm process's in LSTM_BOOK_TEST_VARIABLE"
+    reason = (
+        "the environment differs from the warm process's in LSTM_BOOK_TEST_VARIABLE"
+    )
     assert after.get(reason, 0) == before.get(reason, 0) + 1
 
 
@@ -242,17 +286,32 @@ def test_warm_kernels_setting_is_checked():
     assert warm_kernels_setting({}) == "on"
     assert warm_kernels_setting({"WARM_KERNELS": "0"}) == "off"
     assert warm_kernels_setting({"WARM_KERNELS": "1"}) == "required"
-    with pytest.raises(ValueError, match="WARM_KERNELS must be 0, 1 or unset, got 'yes'"):
+    with pytest.raises(
+        ValueError, match="WARM_KERNELS must be 0, 1 or unset, got 'yes'"
+    ):
         warm_kernels_setting({"WARM_KERNELS": "yes"})
 
 
 def test_the_run_says_how_its_kernels_started_and_warm_kernels_1_fails_it_for_a_fresh_one():
-    ready = {"modules": ["lstm_helpers"], "import_seconds": 4.2, "threads_after_trial_fork": 1}
+    ready = {
+        "modules": ["lstm_helpers"],
+        "import_seconds": 4.2,
+        "threads_after_trial_fork": 1,
+    }
     workers = [
         {"warm": 7, "fresh": {}, "warm_process": ready, "warm_wanted": True},
-        {"warm": 5, "fresh": {"the environment differs ... in X": 1}, "warm_process": ready,
-         "warm_wanted": True},
-        {"warm": 0, "fresh": {}, "warm_process": None, "warm_wanted": False},  # xdist's controller
+        {
+            "warm": 5,
+            "fresh": {"the environment differs ... in X": 1},
+            "warm_process": ready,
+            "warm_wanted": True,
+        },
+        {
+            "warm": 0,
+            "fresh": {},
+            "warm_process": None,
+            "warm_wanted": False,
+        },  # xdist's controller
     ]
     run = merge_reports(workers)
     assert summary_lines(run) == [
@@ -263,8 +322,12 @@ def test_the_run_says_how_its_kernels_started_and_warm_kernels_1_fails_it_for_a_
     assert fails_the_run(run, {"WARM_KERNELS": "1"})
     assert not fails_the_run(run, {})
     assert not fails_the_run(merge_reports(workers[:1]), {"WARM_KERNELS": "1"})
-    one_notebook = {"warm": 0, "fresh": {"fewer than 2": 1}, "warm_process": None,
-                    "warm_wanted": False}
+    one_notebook = {
+        "warm": 0,
+        "fresh": {"fewer than 2": 1},
+        "warm_process": None,
+        "warm_wanted": False,
+    }
     assert not fails_the_run(merge_reports([one_notebook]), {"WARM_KERNELS": "1"})
 
 

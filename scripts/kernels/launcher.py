@@ -31,14 +31,22 @@ import signal
 import socket
 import sys
 
-FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
-                     signal.SIGUSR2)
+FORWARDED_SIGNALS = (
+    signal.SIGINT,
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+)
 CONNECT_TIMEOUT_SECONDS = 30.0
 MESSAGE_BYTES = 1 << 20
 
 
 def log(run_dir: str, line: str) -> None:
-    with open(os.path.join(run_dir, "kernels.log"), "a") as out:  # one short append: atomic
+    with open(
+        os.path.join(run_dir, "kernels.log"), "a"
+    ) as out:  # one short append: atomic
         out.write(line.replace("\n", " ") + "\n")
 
 
@@ -48,7 +56,9 @@ def fresh(run_dir: str, command: list[str], reason: str) -> None:
     os.execv(command[0], command)
 
 
-def ask_for_a_fork(run_dir: str, command: list[str]) -> tuple[socket.socket, int] | str:
+def ask_for_a_fork(
+    run_dir: str, command: list[str]
+) -> tuple[socket.socket, int] | str:
     """The connection to the warm process and the forked kernel's pid, or why there is none."""
     path = os.path.join(run_dir, "warm.sock")
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -70,6 +80,7 @@ def ask_for_a_fork(run_dir: str, command: list[str]) -> tuple[socket.socket, int
 
 def stand_in(conn: socket.socket, kernel: int) -> int:
     """Relay signals to the kernel's group until it exits; return its exit code."""
+
     def forward(signum, frame):
         try:
             os.killpg(kernel, signum)
@@ -88,7 +99,9 @@ def stand_in(conn: socket.socket, kernel: int) -> int:
                 return 1
             continue
         message = conn.recv(MESSAGE_BYTES)
-        if not message:  # the warm process died: the kernel (its child) is lost with it
+        if (
+            not message
+        ):  # the warm process died: the kernel (its child) is lost with it
             forward(signal.SIGKILL, None)
             return 1
         reply = json.loads(message)

@@ -23,7 +23,9 @@ class KernelStartWarning(UserWarning):
     """A notebook kernel died while starting and was started again."""
 
 
-def retry_kernel_start(start: Callable, attempts: int = KERNEL_START_ATTEMPTS) -> Callable:
+def retry_kernel_start(
+    start: Callable, attempts: int = KERNEL_START_ATTEMPTS
+) -> Callable:
     """Wrap nbval's ``start_new_kernel`` so that a kernel that dies at start is started again.
 
     Nothing a chapter does can make its kernel die before it answers ``kernel_info``, so that is

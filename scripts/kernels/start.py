@@ -63,7 +63,9 @@ class WarmProcess:
         with open(self.run_dir / "warm.log", "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, str(WARM_SERVER), str(self.run_dir), *self.modules],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 env=dict(os.environ),
             )
 
@@ -77,7 +79,9 @@ class WarmProcess:
             code = self.process.poll()
             if code is not None or time.monotonic() > deadline:
                 log = (self.run_dir / "warm.log").read_text(errors="replace").strip()
-                state = f"exited with code {code}" if code is not None else "is not ready"
+                state = (
+                    f"exited with code {code}" if code is not None else "is not ready"
+                )
                 last = log.splitlines()[-1] if log else "(no output)"
                 self.problem = f"the warm process {state}: {last}"
                 self.stop_process()
@@ -130,13 +134,21 @@ class KernelStarter:
             def get_kernel_spec(self, kernel_name):
                 spec = super().get_kernel_spec(kernel_name)
                 if warm_dir is not None and spec.argv[:3] == KERNEL_COMMAND:
-                    spec.argv = [sys.executable, "-I", str(LAUNCHER), str(warm_dir), "--",
-                                 *spec.argv]
+                    spec.argv = [
+                        sys.executable,
+                        "-I",
+                        str(LAUNCHER),
+                        str(warm_dir),
+                        "--",
+                        *spec.argv,
+                    ]
                 return spec
 
         return Specs()
 
-    def start_new_kernel(self, startup_timeout: float = 60, kernel_name: str = "python", **kwargs):
+    def start_new_kernel(
+        self, startup_timeout: float = 60, kernel_name: str = "python", **kwargs
+    ):
         """Start a kernel and return its manager and client (nbval's ``start_new_kernel``)."""
         from jupyter_client.manager import KernelManager
 
@@ -173,13 +185,20 @@ class KernelStarter:
                 fresh[detail] += 1
         launched = warm + sum(fresh.values())
         if self.started > launched:
-            why = (self.warm.problem if self.warm is not None and self.warm.problem else
-                   f"this pytest process runs fewer than {WARM_MIN_NOTEBOOKS} notebooks, so a warm "
-                   "process would not pay off")
+            why = (
+                self.warm.problem
+                if self.warm is not None and self.warm.problem
+                else f"this pytest process runs fewer than {WARM_MIN_NOTEBOOKS} notebooks, so a warm "
+                "process would not pay off"
+            )
             fresh[why] += self.started - launched
         ready = self.warm.ready if self.warm is not None else None
-        return {"warm": warm, "fresh": dict(fresh), "warm_process": ready,
-                "warm_wanted": self.warm is not None}
+        return {
+            "warm": warm,
+            "fresh": dict(fresh),
+            "warm_process": ready,
+            "warm_wanted": self.warm is not None,
+        }
 
     def close(self) -> None:
         """Stop the warm process and remove the run directory."""
@@ -189,7 +208,9 @@ class KernelStarter:
             shutil.rmtree(self._run_dir, ignore_errors=True)
 
 
-def install(nbval_kernel, environ: os._Environ | dict = os.environ) -> KernelStarter | None:
+def install(
+    nbval_kernel, environ: os._Environ | dict = os.environ
+) -> KernelStarter | None:
     """Put this repository's kernel start into ``nbval.kernel``; the warm starter, if used.
 
     Calling it again (a pytest run inside a pytest run loads conftest.py twice) changes nothing.
@@ -202,7 +223,9 @@ def install(nbval_kernel, environ: os._Environ | dict = os.environ) -> KernelSta
         nbval_kernel.start_new_kernel = retry_kernel_start(current)
         return None
     # For tests of this machinery: a warm process that imports less (comma-separated modules).
-    preload = [m for m in environ.get("WARM_KERNELS_PRELOAD", "").split(",") if m.strip()]
+    preload = [
+        m for m in environ.get("WARM_KERNELS_PRELOAD", "").split(",") if m.strip()
+    ]
     starter = KernelStarter(modules=preload or None)
 
     def start_new_kernel(*args, **kwargs):
@@ -220,14 +243,21 @@ def merge_reports(reports: list[dict]) -> dict:
     for report in reports:
         fresh.update(report["fresh"])
     processes = [r["warm_process"] for r in reports if r.get("warm_process")]
-    return {"warm": sum(r["warm"] for r in reports), "fresh": dict(fresh),
-            "warm_processes": processes, "warm_wanted": any(r["warm_wanted"] for r in reports)}
+    return {
+        "warm": sum(r["warm"] for r in reports),
+        "fresh": dict(fresh),
+        "warm_processes": processes,
+        "warm_wanted": any(r["warm_wanted"] for r in reports),
+    }
 
 
 def fails_the_run(report: dict, environ: os._Environ | dict = os.environ) -> bool:
     """Whether ``WARM_KERNELS=1`` asked for warm kernels and some were started fresh anyway."""
-    return (warm_kernels_setting(environ) == "required" and report["warm_wanted"]
-            and bool(report["fresh"]))
+    return (
+        warm_kernels_setting(environ) == "required"
+        and report["warm_wanted"]
+        and bool(report["fresh"])
+    )
 
 
 def summary_lines(report: dict) -> list[str]:
@@ -238,7 +268,9 @@ def summary_lines(report: dict) -> list[str]:
     lines = []
     if report["warm_processes"]:
         first = report["warm_processes"][0]
-        seconds = ", ".join(f"{p['import_seconds']:.1f}" for p in report["warm_processes"])
+        seconds = ", ".join(
+            f"{p['import_seconds']:.1f}" for p in report["warm_processes"]
+        )
         lines.append(
             f"notebook kernels: {warm} forked warm, {fresh} started fresh "
             f"({len(report['warm_processes'])} warm process(es), imports {', '.join(first['modules'])}"
@@ -246,5 +278,7 @@ def summary_lines(report: dict) -> list[str]:
         )
     else:
         lines.append(f"notebook kernels: {fresh} started fresh")
-    lines += [f"  {count} fresh: {why}" for why, count in sorted(report["fresh"].items())]
+    lines += [
+        f"  {count} fresh: {why}" for why, count in sorted(report["fresh"].items())
+    ]
     return lines

@@ -41,8 +41,13 @@ import threading
 import time
 from dataclasses import dataclass
 
-PRELOAD = ("lstm_helpers", "tensorflow", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
-           "ipykernel.kernelapp")
+PRELOAD = (
+    "lstm_helpers",
+    "tensorflow",
+    "matplotlib.pyplot",
+    "matplotlib_inline.backend_inline",
+    "ipykernel.kernelapp",
+)
 KERNEL_MODULE = "ipykernel_launcher"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 MESSAGE_BYTES = 1 << 20
@@ -70,7 +75,9 @@ def preload(modules: list[str]) -> None:
         if name == "tensorflow" and importlib.util.find_spec(name) is None:
             continue
         if name == "tensorflow" and "lstm_helpers" in sys.modules:
-            from lstm_helpers._runtime import native_stderr_silenced  # its start-up lines
+            from lstm_helpers._runtime import (
+                native_stderr_silenced,
+            )  # its start-up lines
 
             with native_stderr_silenced():
                 importlib.import_module(name)
@@ -107,8 +114,12 @@ def refusal(request: Request, environment: dict[str, str]) -> str:
     mine = {k: v for k, v in environment.items() if k not in PER_KERNEL_VARIABLES}
     theirs = {k: v for k, v in request.env.items() if k not in PER_KERNEL_VARIABLES}
     if mine != theirs:
-        differ = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
-        return f"the environment differs from the warm process's in {', '.join(differ)}"
+        differ = sorted(
+            k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)
+        )
+        return (
+            f"the environment differs from the warm process's in {', '.join(differ)}"
+        )
     if threads() != 1:
         return f"the warm process runs {threads()} threads; forking it is not safe"
     return ""
@@ -204,9 +215,15 @@ def become_kernel(request: Request, added_environment: dict[str, str]) -> None:
     if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]
     if "numpy" in sys.modules:
-        sys.modules["numpy"].random.seed()  # from the OS's entropy, as at a fresh import
-    threading.Thread(target=_watch_launcher, args=(request.conn,), daemon=True,
-                     name="warm-kernel-launcher-watch").start()
+        sys.modules[
+            "numpy"
+        ].random.seed()  # from the OS's entropy, as at a fresh import
+    threading.Thread(
+        target=_watch_launcher,
+        args=(request.conn,),
+        daemon=True,
+        name="warm-kernel-launcher-watch",
+    ).start()
     from ipykernel.kernelapp import IPKernelApp
 
     # Its class body reads these two from the environment: the warm process's, at import.
@@ -224,7 +241,9 @@ def main(argv: list[str]) -> int:
     imported = time.perf_counter() - started
     # What the imports set (lstm_helpers: TF_CPP_MIN_LOG_LEVEL, ...) but not the MPLBACKEND
     # default, which ipykernel itself sets in every kernel.
-    added = {k: v for k, v in os.environ.items() if k not in before and k != "MPLBACKEND"}
+    added = {
+        k: v for k, v in os.environ.items() if k not in before and k != "MPLBACKEND"
+    }
     threads_after_import = threads()
     trial_fork()
     # The imports leave millions of objects. Frozen, the kernels' collections (setup() calls
@@ -244,7 +263,9 @@ def main(argv: list[str]) -> int:
     }
     with open(os.path.join(run_dir, "ready.json.tmp"), "w") as out:
         json.dump(ready, out)
-    os.replace(os.path.join(run_dir, "ready.json.tmp"), os.path.join(run_dir, "ready.json"))
+    os.replace(
+        os.path.join(run_dir, "ready.json.tmp"), os.path.join(run_dir, "ready.json")
+    )
     request = serve(listener, before)
     if request is None:
         return 0
