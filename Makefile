@@ -19,10 +19,12 @@ PYTEST_ARGS ?= -n $(WORKERS) --dist loadscope
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test nbval test-backends site-test execute lab bench requirements clean
+.PHONY: help venv lint book test nbval test-backends site-test execute lab bench requirements clean
 
 help:
 	@echo "make book     build the static site into _build/html (the main job)"
+	@echo "make lint     ruff: formatting checked, then lint, over the package, tests, scripts,"
+	@echo "              _ext, conftest.py and the chapters' code cells (make test runs it first)"
 	@echo "make test     unit tests, pytest --nbval over every chapter, and a -W -n book build"
 	@echo "              (WARM_KERNELS=0 make test: every notebook in a fresh kernel, no warm process)"
 	@echo "make nbval    only the nbval pass over every chapter (CI repeats it with oneDNN on)"
@@ -58,7 +60,15 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
 	$(BIN)/jupyter-book build .
 	@touch $@
 
-test: $(STAMP)
+# ruff (pinned in requirements.txt, configured in pyproject.toml) reads the chapters' code cells
+# too. It runs first in `make test`: a second, where the tests take minutes.
+LINT_PATHS := lstm_helpers tests scripts _ext conftest.py chapters
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/ruff check $(LINT_PATHS)
+
+test: $(STAMP) lint
 	@$(BIN)/python -m pytest $(PYTEST_ARGS) tests chapters; status=$$?; \
 	if [ $$status -eq 5 ]; then \
 	  echo "make test: pytest collected no tests. An empty run proves nothing, so this fails." >&2; \
