@@ -19,7 +19,7 @@ PYTEST_ARGS ?= -n $(WORKERS) --dist loadscope
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lint book test nbval test-backends site-test execute lab bench requirements clean
+.PHONY: help venv lint book pdf pdf-test test nbval test-backends site-test colab-check execute lab bench requirements clean
 
 help:
 	@echo "make book     build the static site into _build/html (the main job)"
@@ -29,7 +29,11 @@ help:
 	@echo "              (WARM_KERNELS=0 make test: every notebook in a fresh kernel, no warm process)"
 	@echo "make nbval    only the nbval pass over every chapter (CI repeats it with oneDNN on)"
 	@echo "make test-backends  the nbval pass under Keras's JAX and PyTorch backends"
-	@echo "make site-test  build the site, then check every page in headless Chromium (offline)"
+	@echo "make site-test  build the site and the PDF, then check every page in headless Chromium"
+	@echo "              (offline; axe-core accessibility audit, from npm ci)"
+	@echo "make pdf      build the whole book as one PDF (_build/latex/lstm-outputs-executed.pdf)"
+	@echo "make pdf-test build the PDF, then check its chapter titles, outputs and figures"
+	@echo "make colab-check  run chapters as a first-time Colab user: a fresh venv, no lstm_helpers"
 	@echo "make execute  re-run every chapter in a fresh kernel and store its outputs"
 	@echo "make lab      open the chapters in JupyterLab"
 	@echo "make bench    time the floor, each chapter, make test and make book (bench/latest.md)"
@@ -49,7 +53,7 @@ venv: $(STAMP)
 # is newer than the last successful build, `make book` has nothing to do and says so.
 BOOK_INPUTS := $(shell find . \( -path ./.git -o -path './.venv*' -o -path ./_build -o -path ./bench \
   -o -path ./test-output -o -name .hypothesis -o -name __pycache__ -o -name '*.egg-info' \
-  -o -name .ipynb_checkpoints -o -name .pytest_cache \) -prune -o -print)
+  -o -name .ipynb_checkpoints -o -name .pytest_cache -o -path ./node_modules \) -prune -o -print)
 BOOK_STAMP := _build/html/.make-book
 
 book: $(BOOK_STAMP)
@@ -80,8 +84,30 @@ nbval: $(STAMP)
 test-backends: $(STAMP)
 	$(BIN)/python scripts/nbval_backends.py
 
-site-test: book
+# The book as one PDF (Jupyter Book's pdflatex builder, XeLaTeX; TeX Live from Debian, see
+# README.md). Copied into the built site too, which links to it from the landing page.
+PDF := _build/latex/lstm-outputs-executed.pdf
+
+pdf: $(PDF)
+
+$(PDF): $(STAMP) $(BOOK_INPUTS)
+	$(BIN)/jupyter-book build . --builder pdflatex
+	@if [ -d _build/html/_static ]; then cp $@ _build/html/_static/; fi
+
+pdf-test: pdf
+	$(BIN)/python -m pytest tests/site/pdf_check.py
+
+# axe-core for the browser test's accessibility audit: the exact version in package-lock.json.
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+site-test: book pdf $(NODE_STAMP)
 	$(BIN)/python -m pytest tests/site/browser_check.py
+
+colab-check: $(STAMP)
+	$(BIN)/python scripts/colab_check.py
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

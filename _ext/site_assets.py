@@ -7,6 +7,12 @@
 * ``_static/shape-explorer.json``: every row of the cheat sheet with symbolic shapes, and the
   type Keras returns several arrays in (observed by calling 15 small Keras layers symbolically),
   from :func:`lstm_helpers.cheatsheet.write_explorer_data`, read by ``_static/shape-explorer.js``.
+* ``_static/lstm-outputs-executed.pdf``: the book as one PDF, copied from ``_build/latex/`` when
+  ``make pdf`` has built it (``make pdf`` also copies it here itself, after the HTML build);
+  the landing page links to it.
+
+It also gives sphinxext-opengraph the site's address from ``html.baseurl`` in _config.yml (the
+one place it is written; sphinx-sitemap reads ``html_baseurl`` itself).
 
 Both are written into the built site after a successful build, never into the source
 ``_static/`` folder: Jupyter Book adds every ``.js`` file under the source ``_static/`` to every
@@ -26,8 +32,16 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 # The combined component _config.yml names, and what it loads later from its own folder.
-MATHJAX_KEEP = ["tex-mml-chtml.js", "input", "output/chtml", "output/chtml.js", "a11y", "ui",
-                "sre", "adaptors"]
+MATHJAX_KEEP = [
+    "tex-mml-chtml.js",
+    "input",
+    "output/chtml",
+    "output/chtml.js",
+    "a11y",
+    "ui",
+    "sre",
+    "adaptors",
+]
 
 
 def mathjax_source() -> Path:
@@ -54,6 +68,29 @@ def copy_mathjax(static: Path) -> int:
     return sum(1 for p in target.rglob("*") if p.is_file())
 
 
+# The PDF's name: latex_documents' targetname in _config.yml, with .pdf.
+PDF_NAME = "lstm-outputs-executed.pdf"
+
+
+def copy_pdf(app, static: Path) -> Path | None:
+    """Put the PDF that ``make pdf`` built into the site's _static/, if there is one."""
+    built = Path(app.outdir).parent / "latex" / PDF_NAME
+    if not built.is_file():
+        return None
+    shutil.copy2(built, static / PDF_NAME)
+    return static / PDF_NAME
+
+
+def site_url_for_opengraph(app, config) -> None:
+    """og:url and og:image need the site's address: the one in html.baseurl; og:site_name the
+    book's title."""
+    if not config.ogp_site_url and config.html_baseurl:
+        config.ogp_site_url = config.html_baseurl
+    # og:site_name: the book's title (_config.yml's title; Jupyter Book sets no `project`).
+    if config.ogp_site_name is None and config.html_title:
+        config.ogp_site_name = config.html_title
+
+
 def write_assets(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -63,9 +100,14 @@ def write_assets(app, exception) -> None:
     from lstm_helpers.cheatsheet import write_explorer_data
 
     path = write_explorer_data(static / "shape-explorer.json")
-    logger.info(f"site assets: MathJax ({files} files) and {path.name} in {static}")
+    pdf = copy_pdf(app, static)
+    logger.info(
+        f"site assets: MathJax ({files} files), {path.name}"
+        f"{' and ' + pdf.name if pdf else ''} in {static}"
+    )
 
 
 def setup(app):
+    app.connect("config-inited", site_url_for_opengraph)
     app.connect("build-finished", write_assets)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,6 +17,13 @@ the cheat sheet's static table is there without JavaScript, and the shape explor
 through several configurations, shows exactly what ``expected_outputs`` and
 ``parameter_count`` give in Python, and says how the arrays come back as Python observed it
 on real Keras layers (``returned_container``). Screenshots and a JSON report go to test-output/site/.
+
+Also: an accessibility audit of every page with axe-core (``npm ci`` installs the exact version
+in package-lock.json into node_modules/; it is injected from there, no CDN): no ``serious`` or
+``critical`` violation, the others listed in the report and printed at the end; screenshots
+of two chapters in the light and the dark theme; notebook pages have a Colab launch link and the
+line saying which versions produced their outputs, equal to what the notebook recorded; the
+landing page links to the book's PDF, and the link works.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import http.server
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -35,26 +43,57 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
+from output_versions import CLASS as VERSIONS_CLASS  # noqa: E402  (after the path above)
+from output_versions import recorded_versions, versions_line  # noqa: E402
+from site_assets import PDF_NAME  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
 OUTPUT = ROOT / "test-output" / "site"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPOSITORY = CONFIG["repository"]["url"].rstrip("/")
 BINDER = CONFIG["launch_buttons"]["binderhub_url"].rstrip("/")
 BRANCH = CONFIG["repository"]["branch"]
+COLAB = CONFIG["launch_buttons"]["colab_url"].rstrip("/")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# axe's impact levels, worst first; the first two fail a page, the others are listed.
+IMPACTS = ["critical", "serious", "moderate", "minor"]
+FAILING_IMPACTS = {"critical", "serious"}
+# Two chapters shot in the light and in the dark theme (their figures must read on both).
+THEMED_SCREENSHOTS = {
+    "chapters/01_default_output.html": "chapter-01",
+    "chapters/08_bidirectional.html": "chapter-08",
+}
 
 # Every page of the site: the HTML files Sphinx wrote, not the theme's template fragments.
-PAGES = sorted(
-    p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
-    if not p.relative_to(SITE).parts[0].startswith("_")
-) if SITE.is_dir() else []
+PAGES = (
+    sorted(
+        p.relative_to(SITE).as_posix()
+        for p in SITE.rglob("*.html")
+        if not p.relative_to(SITE).parts[0].startswith("_")
+    )
+    if SITE.is_dir()
+    else []
+)
 
-REPORT: dict = {"pages": {}, "blocked": [], "explorer": [], "started": time.time()}
+REPORT: dict = {
+    "pages": {},
+    "blocked": [],
+    "explorer": [],
+    "axe": {},
+    "started": time.time(),
+}
 
 
 def toc_documents() -> list[str]:
@@ -85,11 +124,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site() -> Path:
-    missing = [name for name in ("index.html", "_static/mathjax/tex-mml-chtml.js",
-                                 "_static/shape-explorer.json") if not (SITE / name).is_file()]
+    missing = [
+        name
+        for name in (
+            "index.html",
+            "_static/mathjax/tex-mml-chtml.js",
+            "_static/shape-explorer.json",
+        )
+        if not (SITE / name).is_file()
+    ]
     if missing:
-        pytest.fail(f"{SITE} lacks {missing}: run `make book` first (jupyter-book build; its "
-                    "_ext/site_assets.py extension writes the last two)", pytrace=False)
+        pytest.fail(
+            f"{SITE} lacks {missing}: run `make book` first (jupyter-book build; its "
+            "_ext/site_assets.py extension writes the last two)",
+            pytrace=False,
+        )
     return SITE
 
 
@@ -106,9 +155,13 @@ def base_url(site):
 
 @pytest.fixture(scope="module")
 def playwright_instance():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="pip install playwright"
+    )
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"no browser at {CHROMIUM}: apt-get install chromium", pytrace=False)
+        pytest.fail(
+            f"no browser at {CHROMIUM}: apt-get install chromium", pytrace=False
+        )
     with sync_api.sync_playwright() as playwright:
         yield playwright
 
@@ -117,8 +170,12 @@ def _launch(playwright, base_url, **options):
     """A fresh Chromium profile that may only talk to our server."""
     profile = tempfile.mkdtemp(prefix="site-test-profile-")
     context = playwright.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-        viewport={"width": 1280, "height": 900}, **options,
+        profile,
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+        **options,
     )
 
     def guard(route):
@@ -152,10 +209,25 @@ def _write_report(request) -> None:
         f"{len(REPORT['blocked'])} requests blocked, {len(REPORT['explorer'])} explorer "
         f"configurations compared with Python, {REPORT['seconds']} s in the browser"
     )
+    counts = {
+        impact: sum(
+            1 for page in REPORT["axe"].values() for v in page if v["impact"] == impact
+        )
+        for impact in IMPACTS
+    }
+    REPORT["axe_counts"] = counts
     (OUTPUT / "report.json").write_text(json.dumps(REPORT, indent=1) + "\n")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled():  # print past pytest's output capture
         print(f"\n{REPORT['summary']} (report: {OUTPUT / 'report.json'})")
+        print(
+            f"axe-core {REPORT.get('axe_version', '?')} on {len(REPORT['axe'])} page views: "
+            + ", ".join(f"{counts[i]} {i}" for i in IMPACTS)
+            + " violations (rule, nodes):"
+        )
+        for page, violations in sorted(REPORT["axe"].items()):
+            for v in violations:
+                print(f"  {page}: {v['impact']} {v['id']} ({v['nodes']}): {v['help']}")
 
 
 class Visit:
@@ -167,13 +239,24 @@ class Visit:
         self.failed: list[str] = []
         self.requests = 0
         blocked_before = len(REPORT["blocked"])
-        self.page.on("console", lambda m: m.type in ("error", "warning")
-                     and self.console.append(f"{m.type}: {m.text}"))
+        self.page.on(
+            "console",
+            lambda m: (
+                m.type in ("error", "warning")
+                and self.console.append(f"{m.type}: {m.text}")
+            ),
+        )
         self.page.on("pageerror", lambda e: self.console.append(f"uncaught: {e}"))
         self.page.on("request", lambda r: setattr(self, "requests", self.requests + 1))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", lambda r: r.status >= 400
-                     and self.failed.append(f"{r.url} (HTTP {r.status})"))
+        self.page.on(
+            "requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})")
+        )
+        self.page.on(
+            "response",
+            lambda r: (
+                r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})")
+            ),
+        )
         self.page.goto(url, wait_until="load")
         self.page.wait_for_load_state("networkidle")
         self.blocked = REPORT["blocked"][blocked_before:]
@@ -182,11 +265,31 @@ class Visit:
         self.page.close()
 
 
+def audit(visit: Visit, name: str) -> list[dict]:
+    """Run axe-core on the loaded page; record every violation; return the serious ones."""
+    if not AXE.is_file():
+        pytest.fail(
+            f"{AXE} is missing: run `npm ci` (make site-test does)", pytrace=False
+        )
+    visit.page.add_script_tag(path=str(AXE))
+    result = visit.page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ["violations"]});
+        return {version: axe.version, violations: r.violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+            targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")) }))};
+    }""")
+    REPORT["axe_version"] = result["version"]
+    REPORT["axe"][name] = result["violations"]
+    return [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
+
+
 @pytest.fixture(scope="module")
 def notebook_pages(site) -> set[str]:
     """Pages made from a notebook (their source is shipped as .ipynb)."""
-    return {p.relative_to(site / "_sources").with_suffix(".html").as_posix()
-            for p in (site / "_sources").rglob("*.ipynb")}
+    return {
+        p.relative_to(site / "_sources").with_suffix(".html").as_posix()
+        for p in (site / "_sources").rglob("*.ipynb")
+    }
 
 
 # --------------------------------------------------------------------------- every page
@@ -207,11 +310,19 @@ def test_page(page, browser, base_url, notebook_pages):
         visit.close()
 
 
-def _check_page(visit: Visit, page: str, base_url: str, notebook_pages: set[str]) -> None:
+def _check_page(
+    visit: Visit, page: str, base_url: str, notebook_pages: set[str]
+) -> None:
     p = visit.page
-    REPORT["pages"][page] = {"requests": visit.requests, "console": visit.console,
-                             "failed": visit.failed, "blocked": visit.blocked}
-    assert visit.blocked == [], f"{page} requested addresses outside 127.0.0.1: {visit.blocked}"
+    REPORT["pages"][page] = {
+        "requests": visit.requests,
+        "console": visit.console,
+        "failed": visit.failed,
+        "blocked": visit.blocked,
+    }
+    assert visit.blocked == [], (
+        f"{page} requested addresses outside 127.0.0.1: {visit.blocked}"
+    )
     assert visit.console == [], f"{page}: browser console: {visit.console}"
     assert visit.failed == [], f"{page}: failed loads: {visit.failed}"
     if page == "index.html":  # a redirect to the landing page
@@ -225,28 +336,64 @@ def _check_page(visit: Visit, page: str, base_url: str, notebook_pages: set[str]
         return images.map(i => ({src: i.currentSrc || i.src, alt: (i.getAttribute("alt") || "").trim(),
                                  loaded: i.complete && i.naturalWidth > 0}));
     }""")
-    assert [i["src"] for i in images if not i["loaded"]] == [], f"{page}: images that did not load"
-    assert [i["src"] for i in images if not i["alt"]] == [], f"{page}: images without alt text"
+    assert [i["src"] for i in images if not i["loaded"]] == [], (
+        f"{page}: images that did not load"
+    )
+    assert [i["src"] for i in images if not i["alt"]] == [], (
+        f"{page}: images without alt text"
+    )
     REPORT["pages"][page]["images"] = len(images)
+
+    # Accessibility: nothing axe-core rates serious or critical (the rest is listed).
+    serious = audit(visit, page)
+    assert serious == [], f"{page}: axe-core violations: {serious}"
 
     if page in ("search.html", "genindex.html"):
         return
 
     # The sidebar links every page of the book.
-    links = p.eval_on_selector_all(".bd-sidebar-primary a[href]", "as => as.map(a => a.href)")
-    linked = {urlsplit(url).path.removeprefix("/").removesuffix(".html") for url in links
-              if url.startswith(base_url)}
+    links = p.eval_on_selector_all(
+        ".bd-sidebar-primary a[href]", "as => as.map(a => a.href)"
+    )
+    linked = {
+        urlsplit(url).path.removeprefix("/").removesuffix(".html")
+        for url in links
+        if url.startswith(base_url)
+    }
     missing = [doc for doc in toc_documents() if doc not in linked]
     assert missing == [], f"{page}: the sidebar does not link {missing}"
 
     # Header buttons made from the repository URL in _config.yml.
-    hrefs = p.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
+    hrefs = p.eval_on_selector_all(
+        "a[href]", "as => as.map(a => a.getAttribute('href'))"
+    )
     source = page.removesuffix(".html")
     if page in notebook_pages:
-        launch = f"{BINDER}/v2/gh/{REPOSITORY.removeprefix('https://github.com/')}/{BRANCH}"
-        assert f"{launch}?urlpath=lab/tree/{source}.ipynb" in hrefs, f"{page}: no Binder launch link"
-        assert any(h.endswith(f"_sources/{source}.ipynb") for h in hrefs), f"{page}: no .ipynb download"
-    assert any(h.startswith(f"{REPOSITORY}/edit/{BRANCH}/") for h in hrefs), f"{page}: no edit link"
+        launch = (
+            f"{BINDER}/v2/gh/{REPOSITORY.removeprefix('https://github.com/')}/{BRANCH}"
+        )
+        assert f"{launch}?urlpath=lab/tree/{source}.ipynb" in hrefs, (
+            f"{page}: no Binder launch link"
+        )
+        assert any(h.endswith(f"_sources/{source}.ipynb") for h in hrefs), (
+            f"{page}: no .ipynb download"
+        )
+        colab = f"{COLAB}/github/{REPOSITORY.removeprefix('https://github.com/')}/blob/{BRANCH}/{source}.ipynb"
+        assert colab in hrefs, f"{page}: no Colab launch link"
+        # The versions line, made from the notebook's own metadata (make execute records it).
+        recorded = recorded_versions(ROOT / f"{source}.ipynb")
+        assert recorded is not None, (
+            f"{source}.ipynb records no versions: run make execute"
+        )
+        shown = p.locator(f"p.{VERSIONS_CLASS}")
+        assert shown.count() == 1, (
+            f"{page}: no line saying which versions produced its outputs"
+        )
+        assert shown.inner_text() == versions_line(recorded)
+        REPORT["pages"][page]["versions"] = shown.inner_text()
+    assert any(h.startswith(f"{REPOSITORY}/edit/{BRANCH}/") for h in hrefs), (
+        f"{page}: no edit link"
+    )
 
     # Equations, where there are any, are typeset by the MathJax this site serves.
     if p.locator(".math").count():
@@ -256,23 +403,91 @@ def _check_page(visit: Visit, page: str, base_url: str, notebook_pages: set[str]
 
 
 def test_math_is_typeset_offline():
-    typeset = {page: info["equations"] for page, info in REPORT["pages"].items() if info.get("equations")}
-    assert "chapters/cheat_sheet.html" in typeset, "the cheat sheet's equations were not typeset"
+    typeset = {
+        page: info["equations"]
+        for page, info in REPORT["pages"].items()
+        if info.get("equations")
+    }
+    assert "chapters/cheat_sheet.html" in typeset, (
+        "the cheat sheet's equations were not typeset"
+    )
 
 
 def test_landing_page_and_a_chapter_look_right(browser, base_url):
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    for page, name in (("intro.html", "landing.png"), ("chapters/01_default_output.html", "chapter-01.png"),
-                       ("chapters/cheat_sheet.html", "cheat-sheet.png")):
+    for page, name in (
+        ("intro.html", "landing.png"),
+        ("chapters/01_default_output.html", "chapter-01.png"),
+        ("chapters/cheat_sheet.html", "cheat-sheet.png"),
+    ):
         visit = Visit(browser, urljoin(base_url, page))
         try:
             if "cheat_sheet" in page:
                 visit.page.wait_for_selector("#shape-explorer[data-ready=true]")
-            visit.page.screenshot(path=str(OUTPUT / name), full_page="cheat_sheet" not in page)
+            visit.page.screenshot(
+                path=str(OUTPUT / name), full_page="cheat_sheet" not in page
+            )
             assert visit.console == [] and visit.blocked == []
         finally:
             visit.close()
         assert (OUTPUT / name).stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_two_chapters_in_light_and_dark_mode(playwright_instance, base_url, mode):
+    """Full-page screenshots a person can look at; the theme really switched; axe agrees."""
+    context, profile = _launch(playwright_instance, base_url)
+    # The theme reads the reader's choice from localStorage before it paints.
+    context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    try:
+        for page, name in THEMED_SCREENSHOTS.items():
+            visit = Visit(context, urljoin(base_url, page))
+            try:
+                theme = visit.page.evaluate("document.documentElement.dataset.theme")
+                background = visit.page.evaluate(
+                    "getComputedStyle(document.body).backgroundColor"
+                )
+                path = OUTPUT / f"{name}-{mode}.png"
+                visit.page.screenshot(path=str(path), full_page=True)
+                serious = audit(visit, f"{page} ({mode})")
+                assert visit.console == [] and visit.blocked == []
+            finally:
+                visit.close()
+            assert theme == mode, f"{page}: the theme is {theme!r}, not {mode!r}"
+            channels = [
+                int(c)
+                for c in background.removeprefix("rgb(").rstrip(")").split(",")[:3]
+            ]
+            assert (sum(channels) < 3 * 128) == (mode == "dark"), (
+                f"{page} {mode}: {background}"
+            )
+            assert path.stat().st_size > 10_000
+            assert serious == [], f"{page} ({mode}): axe-core violations: {serious}"
+            REPORT.setdefault("screenshots", []).append(str(path.relative_to(ROOT)))
+    finally:
+        context.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_landing_page_links_the_pdf(browser, base_url, site):
+    """The book as one PDF (make pdf): linked from the landing page, and the link works."""
+    visit = Visit(browser, urljoin(base_url, "intro.html"))
+    try:
+        links = visit.page.eval_on_selector_all(
+            "article a[href]", "as => as.map(a => [a.getAttribute('href'), a.href])"
+        )
+        pdf = [url for href, url in links if href.endswith(PDF_NAME)]
+        assert pdf, f"intro.html does not link {PDF_NAME}"
+        response = visit.page.request.get(pdf[0])
+        body = response.body()
+    finally:
+        visit.close()
+    assert response.status == 200, (
+        f"{pdf[0]}: HTTP {response.status} (run make pdf before make book)"
+    )
+    assert body.startswith(b"%PDF-"), f"{pdf[0]} is not a PDF"
+    REPORT["pdf"] = {"url": pdf[0], "bytes": len(body)}
 
 
 # --------------------------------------------------------------------------- search
@@ -283,7 +498,9 @@ def test_search_finds_return_state(browser, base_url):
     try:
         visit.page.wait_for_selector("#search-results ul.search li", timeout=20000)
         found = visit.page.eval_on_selector_all(
-            "#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
+            "#search-results ul.search li a",
+            "as => as.map(a => a.getAttribute('href'))",
+        )
         assert visit.console == [] and visit.blocked == []
     finally:
         visit.close()
@@ -297,7 +514,9 @@ def test_search_finds_return_state(browser, base_url):
 def test_cheat_sheet_without_javascript(playwright_instance, base_url):
     from lstm_helpers import cheat_sheet
 
-    context, profile = _launch(playwright_instance, base_url, java_script_enabled=False)
+    context, profile = _launch(
+        playwright_instance, base_url, java_script_enabled=False
+    )
     try:
         page = context.new_page()
         page.goto(urljoin(base_url, "chapters/cheat_sheet.html"))
@@ -306,7 +525,9 @@ def test_cheat_sheet_without_javascript(playwright_instance, base_url):
     finally:
         context.close()
         shutil.rmtree(profile, ignore_errors=True)
-    assert rows == len(cheat_sheet().table_rows)  # 72 combinations, identical ones merged
+    assert rows == len(
+        cheat_sheet().table_rows
+    )  # 72 combinations, identical ones merged
     assert "table below" in fallback
 
 
@@ -348,7 +569,12 @@ def _set(page, kind, merge_mode, sequences, state, batch, timesteps, features, u
         page.select_option("#se-merge-mode", json.dumps(merge_mode))
     page.set_checked("#se-return-sequences", sequences)
     page.set_checked("#se-return-state", state)
-    for name, value in (("batch", batch), ("timesteps", timesteps), ("features", features), ("units", units)):
+    for name, value in (
+        ("batch", batch),
+        ("timesteps", timesteps),
+        ("features", features),
+        ("units", units),
+    ):
         page.fill(f"#se-{name}", "" if value is None else str(value))
 
 
@@ -367,32 +593,55 @@ def test_explorer_matches_python(explorer, case, python_explorer_data):
     parameters = int(page.get_attribute("#se-parameters", "data-parameters"))
     count = page.inner_text("#se-count")
 
-    layer = getattr(keras.layers, kind)(units, return_sequences=sequences, return_state=state)
+    layer = getattr(keras.layers, kind)(
+        units, return_sequences=sequences, return_state=state
+    )
     if merge_mode != "bare":
         layer = keras.layers.Bidirectional(layer, merge_mode=merge_mode)
     expected = expected_outputs(layer, (batch, timesteps, features))
-    expected_parameters = parameter_count(kind, features, units, bidirectional=merge_mode != "bare")
+    expected_parameters = parameter_count(
+        kind, features, units, bidirectional=merge_mode != "bare"
+    )
 
     # How several arrays come back: what Keras returned when Python wrote the data.
     container = python_explorer_data["returned_container"]
     names = [name for name, _ in expected]
     expected_count = (
-        f"One array: the layer returns it as it is, not in a {container}." if len(names) == 1
+        f"One array: the layer returns it as it is, not in a {container}."
+        if len(names) == 1
         else f"{len(names)} arrays, returned as a {container} in this order, so "
         f"{', '.join(names)} = layer(x) unpacks them."
     )
 
-    REPORT["explorer"].append({"case": list(case), "shown": shown, "parameters": parameters,
-                               "count": count})
+    REPORT["explorer"].append(
+        {"case": list(case), "shown": shown, "parameters": parameters, "count": count}
+    )
     assert [(name, tuple(shape)) for name, shape, _ in shown] == expected
     assert [text for _, _, text in shown] == [str(shape) for _, shape in expected]
     assert parameters == expected_parameters
     assert count == expected_count
 
 
-EXPRESSIONS = ["2*units", "4*units*(features+units+1)", "2*3*units*(features+units+2)",
-               "(1+2)*3-4", "units - 1", "units ", "batch*units", "7"]
-BAD_EXPRESSIONS = ["2**3", "units/2", "-units", "unknown", "2*(units", "units)", "", "2 units"]
+EXPRESSIONS = [
+    "2*units",
+    "4*units*(features+units+1)",
+    "2*3*units*(features+units+2)",
+    "(1+2)*3-4",
+    "units - 1",
+    "units ",
+    "batch*units",
+    "7",
+]
+BAD_EXPRESSIONS = [
+    "2**3",
+    "units/2",
+    "-units",
+    "unknown",
+    "2*(units",
+    "units)",
+    "",
+    "2 units",
+]
 
 
 def test_explorer_evaluates_like_python(explorer):
@@ -400,14 +649,17 @@ def test_explorer_evaluates_like_python(explorer):
 
     sizes = {"batch": None, "timesteps": 20, "features": 30, "units": 10}
     for expression in EXPRESSIONS:
-        js = explorer.page.evaluate("([e, s]) => window.lstmShapeExplorer.evaluate(e, s)", [expression, sizes])
+        js = explorer.page.evaluate(
+            "([e, s]) => window.lstmShapeExplorer.evaluate(e, s)", [expression, sizes]
+        )
         assert js == evaluate(expression, sizes), expression
     for expression in BAD_EXPRESSIONS:
         with pytest.raises(ValueError):
             evaluate(expression, sizes)
         raised = explorer.page.evaluate(
             "([e, s]) => { try { window.lstmShapeExplorer.evaluate(e, s); return false; } catch (err) { return true; } }",
-            [expression, sizes])
+            [expression, sizes],
+        )
         assert raised, f"the explorer accepted {expression!r}, which Python refuses"
 
 
