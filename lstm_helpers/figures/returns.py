@@ -113,6 +113,19 @@ def _draw_row(
         )
 
 
+def _draw_output(
+    ax: Axes, x: float, cell_y: float, out_y: float, label: str, returned: bool
+) -> None:
+    """A step's h above its cell: blue if the layer returns it, dashed grey if not."""
+    value_box(ax, x, out_y, label, RETURNED if returned else DROPPED, w=BOX_W, h=BOX_H)
+    arrow(
+        ax,
+        (x, cell_y + CELL_H / 2),
+        (x, out_y - BOX_H / 2),
+        color="black" if returned else FADED,
+    )
+
+
 def _draw_unidirectional(ax: Axes, config: LayerConfig, xs: list[float]) -> None:
     cell_y, out_y = ROW, 2 * ROW
     _draw_row(ax, config, xs, cell_y, 1)
@@ -120,21 +133,7 @@ def _draw_unidirectional(ax: Axes, config: LayerConfig, xs: list[float]) -> None
         value_box(ax, x, 0, step("x", t), INPUT, w=BOX_W, h=BOX_H)
         arrow(ax, (x, BOX_H / 2), (x, cell_y - CELL_H / 2))
         returned = config.return_sequences or t == len(xs) - 1
-        value_box(
-            ax,
-            x,
-            out_y,
-            step("h", t),
-            RETURNED if returned else DROPPED,
-            w=BOX_W,
-            h=BOX_H,
-        )
-        arrow(
-            ax,
-            (x, cell_y + CELL_H / 2),
-            (x, out_y - BOX_H / 2),
-            color="black" if returned else FADED,
-        )
+        _draw_output(ax, x, cell_y, out_y, step("h", t), returned)
     if config.return_state:
         _draw_states(ax, config, "", (xs[-1], cell_y), 1, xs[-1] + CELL_W / 2)
 
@@ -156,21 +155,7 @@ def _draw_bidirectional(ax: Axes, config: LayerConfig, xs: list[float]) -> None:
         for t, cx in enumerate(cells):
             arrow(ax, (cx, BOX_H / 2), (cx, y - CELL_H / 2))
             returned = config.return_sequences or t == final_t
-            value_box(
-                ax,
-                cx,
-                out_y,
-                step("h", t, mark=mark),
-                RETURNED if returned else DROPPED,
-                w=BOX_W,
-                h=BOX_H,
-            )
-            arrow(
-                ax,
-                (cx, y + CELL_H / 2),
-                (cx, out_y - BOX_H / 2),
-                color="black" if returned else FADED,
-            )
+            _draw_output(ax, cx, y, out_y, step("h", t, mark=mark), returned)
         if config.return_state:
             # Final states leave the cell that ran last in this direction, beyond the other
             # direction's vertical line in that step's column.
