@@ -114,31 +114,6 @@ def test_ported_bidirectional_lstm_puts_forward_then_backward():
         assert np.abs(torch_state.numpy() - keras_state).max() < TOLERANCE
 
 
-@pytest.mark.parametrize(
-    ("make_layer", "error", "expected"),
-    [
-        (lambda: keras.layers.GRU(3), TypeError, "expected a keras.layers.LSTM"),
-        (lambda: keras.layers.SimpleRNN(3), TypeError, "expected a keras.layers.LSTM"),
-        (
-            lambda: keras.layers.LSTM(3, activation="relu"),
-            ValueError,
-            "activation='tanh'",
-        ),
-        (
-            lambda: keras.layers.LSTM(3, go_backwards=True),
-            ValueError,
-            "go_backwards=False",
-        ),
-        (lambda: keras.layers.LSTM(3, use_bias=False), ValueError, "expected a bias"),
-    ],
-)
-def test_layers_nn_lstm_cannot_match_are_refused(make_layer, error, expected):
-    layer = make_layer()
-    layer(np.zeros((1, 2, 2), "float32"))
-    with pytest.raises(error, match=expected):
-        torch_lstm_weights(layer)
-
-
 def test_a_layer_that_is_not_recurrent_is_refused():
     with pytest.raises(
         TypeError, match="expected a keras.layers.LSTM, GRU or SimpleRNN"
@@ -294,50 +269,67 @@ def test_ported_bidirectional_gru_puts_forward_then_backward():
     assert np.abs(h_n[1].numpy() - backward_h).max() < TOLERANCE
 
 
+PORTS = {
+    "LSTM": (torch_lstm_weights, to_torch_lstm),
+    "GRU": (torch_gru_weights, to_torch_gru),
+}
+L = keras.layers
+
+
 @pytest.mark.parametrize(
-    ("make_layer", "error", "expected"),
+    ("kind", "make_layer", "error", "expected"),
     [
+        ("LSTM", lambda: L.GRU(3), TypeError, "expected a keras.layers.LSTM"),
+        ("LSTM", lambda: L.SimpleRNN(3), TypeError, "expected a keras.layers.LSTM"),
         (
-            lambda: keras.layers.LSTM(3),
-            TypeError,
-            "expected a keras.layers.GRU or a Bidirectional",
-        ),
-        (lambda: keras.layers.SimpleRNN(3), TypeError, "expected a keras.layers.GRU"),
-        (
-            lambda: keras.layers.GRU(3, reset_after=False),
-            ValueError,
-            "only reset_after=True",
-        ),
-        (
-            lambda: keras.layers.Bidirectional(keras.layers.GRU(3, reset_after=False)),
-            ValueError,
-            "only reset_after=True",
-        ),
-        (
-            lambda: keras.layers.GRU(3, activation="relu"),
+            "LSTM",
+            lambda: L.LSTM(3, activation="relu"),
             ValueError,
             "activation='tanh'",
         ),
         (
-            lambda: keras.layers.GRU(3, recurrent_activation="hard_sigmoid"),
-            ValueError,
-            "recurrent_activation='sigmoid'",
-        ),
-        (
-            lambda: keras.layers.GRU(3, go_backwards=True),
+            "LSTM",
+            lambda: L.LSTM(3, go_backwards=True),
             ValueError,
             "go_backwards=False",
         ),
-        (lambda: keras.layers.GRU(3, use_bias=False), ValueError, "expected a bias"),
+        ("LSTM", lambda: L.LSTM(3, use_bias=False), ValueError, "expected a bias"),
+        (
+            "GRU",
+            lambda: L.LSTM(3),
+            TypeError,
+            "expected a keras.layers.GRU or a Bidirectional",
+        ),
+        ("GRU", lambda: L.SimpleRNN(3), TypeError, "expected a keras.layers.GRU"),
+        (
+            "GRU",
+            lambda: L.GRU(3, reset_after=False),
+            ValueError,
+            "only reset_after=True",
+        ),
+        (
+            "GRU",
+            lambda: L.Bidirectional(L.GRU(3, reset_after=False)),
+            ValueError,
+            "only reset_after=True",
+        ),
+        ("GRU", lambda: L.GRU(3, activation="relu"), ValueError, "activation='tanh'"),
+        (
+            "GRU",
+            lambda: L.GRU(3, recurrent_activation="hard_sigmoid"),
+            ValueError,
+            "recurrent_activation='sigmoid'",
+        ),
+        ("GRU", lambda: L.GRU(3, go_backwards=True), ValueError, "go_backwards=False"),
+        ("GRU", lambda: L.GRU(3, use_bias=False), ValueError, "expected a bias"),
     ],
 )
-def test_layers_nn_gru_cannot_match_are_refused(make_layer, error, expected):
+def test_layers_torch_nn_cannot_match_are_refused(kind, make_layer, error, expected):
     layer = make_layer()
     layer(np.zeros((1, 2, 2), "float32"))
-    with pytest.raises(error, match=expected):
-        torch_gru_weights(layer)
-    with pytest.raises(error, match=expected):
-        to_torch_gru(layer)
+    for port in PORTS[kind]:  # the weights, and the module built from them
+        with pytest.raises(error, match=expected):
+            port(layer)
 
 
 @pytest.mark.parametrize(
