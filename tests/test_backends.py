@@ -19,7 +19,10 @@ from lstm_helpers import backends
 from lstm_helpers.backends import (
     BACKENDS,
     BackendNotInstalled,
+    ENGINES,
+    KERAS2,
     BackendRunError,
+    Engine,
     backend_installed,
     installed_backends,
     run_on_backend,
@@ -101,7 +104,7 @@ def test_a_child_that_returns_no_dict_or_runs_too_long_is_an_error():
         (lambda: run_on_backends("results = {}", []), ValueError, "at least one"),
         (lambda: run_on_backends("results = {}", ["jax", "jax"]), ValueError, "each backend once"),
         (lambda: run_on_backends("results = {}", seed=True), TypeError, "seed"),
-        (lambda: run_on_backends("results = {}", seed=-1), ValueError, "non-negative"),
+        (lambda: run_on_backends("results = {}", seed=-1), ValueError, "at least 0"),
         (lambda: run_on_backends("results = {}", timeout=0), ValueError, "positive"),
         (lambda: run_on_backends("results = {}", inputs=[1]), TypeError, "dict of name"),
         (lambda: run_on_backends("results = {}", inputs={"not a name": 1}), ValueError, "identifiers"),
@@ -111,6 +114,11 @@ def test_a_child_that_returns_no_dict_or_runs_too_long_is_an_error():
         (lambda: run_on_backend("theano", "results = {}"), ValueError, "backend name"),
         (lambda: backend_installed("theano"), ValueError, "backend name"),
         (lambda: backend_installed(None), TypeError, "backend name"),
+        (lambda: run_on_backend("keras3", "results = {}"), ValueError, "keras2"),
+        (lambda: Engine("keras3"), ValueError, "backend name"),
+        (lambda: Engine(2), TypeError, "backend name"),
+        (lambda: Engine(LIGHTEST, seed=1.5), TypeError, "seed"),
+        (lambda: Engine(LIGHTEST, timeout=-1), ValueError, "timeout"),
     ],
 )
 def test_bad_arguments_are_refused_before_any_child_starts(call, error, words):
@@ -119,13 +127,18 @@ def test_bad_arguments_are_refused_before_any_child_starts(call, error, words):
 
 
 def test_a_missing_backend_package_is_named(monkeypatch):
-    monkeypatch.setattr(backends, "backend_installed", lambda name: name != "jax")
+    monkeypatch.setattr(backends, "backend_installed", lambda name: name not in ("jax", KERAS2))
     with pytest.raises(BackendNotInstalled, match=r"jax.*requirements-backends\.txt"):
         run_on_backend("jax", "results = {}")
+    # tf-keras depends on `tensorflow`, the project has tensorflow-cpu: --no-deps, or pip
+    # installs a second TensorFlow.
+    with pytest.raises(BackendNotInstalled, match=r"tf_keras.*--no-deps -r requirements-keras2\.txt"):
+        Engine(KERAS2)
 
 
 def test_backend_names_and_installed_order():
     assert BACKENDS == ("tensorflow", "jax", "torch")
+    assert ENGINES == (*BACKENDS, "keras2")
     assert installed_backends() == [b for b in BACKENDS if backend_installed(b)]
 
 
@@ -155,6 +168,133 @@ def test_arrays_and_lists_of_arrays_survive_the_trip_to_a_child_and_back(payload
             assert np.array_equal(got, sent, equal_nan=True)
 
 
+def test_names_that_np_savez_takes_for_its_own_arguments_survive_too(tmp_path):
+    path = tmp_path / "payload.npz"
+    np.savez(path, **backends._encode({"file": 1, "allow_pickle": [2.0], "args": "x"},
+                                      what="results"))
+    decoded = backends._load(path)
+    assert int(decoded["file"]) == 1 and float(decoded["allow_pickle"][0]) == 2.0
+    assert str(decoded["args"]) == "x"
+
+
 def test_appendix_a_declares_the_packages_it_needs():
     metadata = json.loads((ROOT / "chapters" / "appendix_a_three_backends.ipynb").read_text())["metadata"]
     assert set(metadata["lstm_book"]["requires"]) == set(BACKENDS)
+
+
+# --- Keras 2 (tf_keras) and engines kept running ------------------------------------------------
+
+needs_keras2 = pytest.mark.skipif(
+    not backend_installed(KERAS2),
+    reason="the keras2 engine needs tf_keras: pip install --no-deps -r requirements-keras2.txt",
+)
+
+
+@pytest.fixture(scope="module")
+def keras2():
+    """One Keras 2 child for the tests below (starting one imports TensorFlow: seconds)."""
+    with Engine(KERAS2) as engine:
+        yield engine
+
+
+def keras2_lstm(x):
+    """Runs in the Keras 2 child: which Keras it is, and an LSTM's weights and outputs."""
+    import os
+
+    import tf_keras
+
+    lstm = keras.layers.LSTM(3, return_sequences=True, return_state=True)
+    returned = lstm(x)
+    return {
+        "keras_module": keras.__name__,
+        "tf_keras_version": tf_keras.__version__,
+        "keras_backend_env": os.environ["KERAS_BACKEND"],
+        "container": type(returned).__name__,
+        "layer_name": lstm.name,
+        "outputs": list(returned),
+        "weights": lstm.get_weights(),
+    }
+
+
+@needs_keras2
+def test_keras2_runs_tf_keras_on_tensorflow_whatever_the_notebook_backend(monkeypatch, keras2):
+    # A notebook on JAX starts the child: it must still get TensorFlow and tf_keras.
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    x = np.linspace(-1, 1, 2 * 5 * 4, dtype="float32").reshape(2, 5, 4)
+    fresh = run_on_backend(KERAS2, keras2_lstm, inputs={"x": x})
+    assert str(fresh["keras_module"]).startswith("tf_keras")
+    assert str(fresh["tf_keras_version"]) == "2.21.0"
+    assert str(fresh["keras_backend_env"]) == "tensorflow"
+    assert str(fresh["container"]) == "list"  # Keras 3 returns a tuple
+    assert [a.shape for a in fresh["outputs"]] == [(2, 5, 3), (2, 3), (2, 3)]
+    # Keras 2's numbers are an LSTM's: NumPy's reference, from the weights it drew, agrees.
+    from lstm_helpers import lstm_forward
+
+    reference = lstm_forward(x, *fresh["weights"])
+    assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(fresh["outputs"], reference))
+    # An Engine's runs start as a fresh child does: same seed, same names, same weights,
+    # however many runs came before.
+    for _ in range(2):
+        kept = keras2.run(keras2_lstm, inputs={"x": x})
+        assert str(kept["layer_name"]) == str(fresh["layer_name"]) == "lstm"
+        assert all(np.array_equal(a, b) for a, b in zip(kept["weights"], fresh["weights"]))
+
+
+@needs_keras2
+def test_keras2_code_that_raises_comes_back_as_type_and_message(keras2):
+    keras2.run("leftover = 1\nresults = {}")
+    with pytest.raises(BackendRunError) as caught:
+        keras2.run(
+            "assert 'leftover' not in globals()\n"
+            "model = keras.Sequential([keras.Input((5, 4)),\n"
+            "                          keras.layers.LSTM(3, return_state=True)])\n"
+            "results = {}\n"
+        )
+    error = caught.value
+    assert error.backend == KERAS2
+    assert error.error_type == "ValueError"
+    assert error.error_message.startswith(
+        "All layers in a Sequential model should have a single output tensor."
+    )
+    assert "(line 2 of the code)" in str(error)
+    assert "Traceback" in error.stderr_tail and "Traceback" not in str(error)
+    assert keras2.running  # the child survives the code's exception
+
+
+@needs_keras2
+def test_paths_of_this_machine_are_not_in_the_message(keras2):
+    import sysconfig
+
+    code = (
+        "import sysconfig, os\n"
+        "raise FileNotFoundError(sysconfig.get_paths()['purelib'] + '/x.h5 and ' + os.getcwd())\n"
+    )
+    with pytest.raises(BackendRunError) as caught:
+        keras2.run(code)
+    message = caught.value.error_message
+    assert message == "site-packages/x.h5 and <engine folder>"
+    assert sysconfig.get_paths()["purelib"] not in str(caught.value)
+
+
+def test_an_engine_whose_child_dies_says_how_and_starts_again():
+    with Engine(LIGHTEST, seed=None) as engine:
+        assert engine.running
+        with pytest.raises(BackendRunError) as caught:
+            engine.run("import os, sys\nprint('last words', file=sys.stderr, flush=True)\n"
+                       "os._exit(3)\n")
+        error = caught.value
+        assert error.exit_code == 3 and error.error_type == ""
+        assert "exit code 3" in str(error) and "last words" in str(error)
+        assert not engine.running
+        assert int(engine.run("results = {'two': 1 + 1}")["two"]) == 2  # a new child
+        with pytest.raises(TypeError, match="dict of name"):
+            engine.run("results = {}", inputs=[1])
+    assert not engine.running
+    with pytest.raises(ValueError, match="closed"):
+        engine.run("results = {}")
+
+
+def test_chapter_19_declares_that_it_needs_tf_keras():
+    chapter = ROOT / "chapters" / "19_keras2_to_keras3.ipynb"
+    metadata = json.loads(chapter.read_text())["metadata"]
+    assert metadata["lstm_book"]["requires"] == ["tf_keras"]
