@@ -93,7 +93,12 @@ BACKENDS: tuple[str, ...] = ("tensorflow", "jax", "torch")
 KERAS2 = "keras2"
 ENGINES: tuple[str, ...] = (*BACKENDS, KERAS2)
 # The module each engine imports; it is what its requirements file adds.
-_ENGINE_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", KERAS2: "tf_keras"}
+_ENGINE_PACKAGES = {
+    "tensorflow": "tensorflow",
+    "jax": "jax",
+    "torch": "torch",
+    KERAS2: "tf_keras",
+}
 _INSTALL_COMMANDS = {
     "tensorflow": "pip install -r requirements.txt",
     "jax": "pip install -r requirements-backends.txt",
@@ -221,7 +226,9 @@ def run_on_backend(
     BackendRunError
         If the code raised, returned no dict, the child died, or it timed out.
     """
-    return run_on_backends(code, [backend], inputs=inputs, seed=seed, timeout=timeout)[backend]
+    return run_on_backends(code, [backend], inputs=inputs, seed=seed, timeout=timeout)[
+        backend
+    ]
 
 
 def run_on_backends(
@@ -250,9 +257,13 @@ def run_on_backends(
     encoded_inputs = _encode(inputs if inputs is not None else {}, what="inputs")
     _require_installed(names)
     engines = [Engine(name, seed=seed, timeout=timeout) for name in names]
-    outcomes: dict[str, dict[str, np.ndarray | list[np.ndarray]] | BackendRunError] = {}
+    outcomes: dict[
+        str, dict[str, np.ndarray | list[np.ndarray]] | BackendRunError
+    ] = {}
     try:
-        requests = [engine._submit(source, function_name, encoded_inputs) for engine in engines]
+        requests = [
+            engine._submit(source, function_name, encoded_inputs) for engine in engines
+        ]
         deadline = time.monotonic() + timeout
         for engine, request in zip(engines, requests):
             outcomes[engine.name] = engine._collect(request, deadline)
@@ -297,7 +308,11 @@ class Engine:
     """
 
     def __init__(
-        self, name: str, *, seed: int | None = 0, timeout: float = DEFAULT_TIMEOUT_SECONDS
+        self,
+        name: str,
+        *,
+        seed: int | None = 0,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
     ) -> None:
         (name,) = _check_arguments([name], seed, timeout)
         _require_installed([name])
@@ -349,15 +364,23 @@ class Engine:
         self.close()
 
     def __repr__(self) -> str:
-        state = "running" if self.running else ("closed" if not self._stop.alive else "stopped")
+        state = (
+            "running"
+            if self.running
+            else ("closed" if not self._stop.alive else "stopped")
+        )
         return f"Engine({self.name!r}, seed={self.seed!r}, {state})"
 
     # The two halves of run(), separate so that run_on_backends can start every engine's code
     # before it waits for the first.
 
-    def _submit(self, source: str, function_name: str, encoded_inputs: dict[str, np.ndarray]) -> _Request:
+    def _submit(
+        self, source: str, function_name: str, encoded_inputs: dict[str, np.ndarray]
+    ) -> _Request:
         if not self._stop.alive:
-            raise ValueError(f"this {self.name} Engine was closed; create a new one to run code")
+            raise ValueError(
+                f"this {self.name} Engine was closed; create a new one to run code"
+            )
         child = self._child
         if not child.alive():
             child.start()
@@ -403,7 +426,9 @@ class Engine:
                 time.sleep(_POLL_SECONDS)
             report = json.loads(status.read_text())
             if not report["ok"]:
-                where = f" (line {report['line']} of the code)" if report["line"] else ""
+                where = (
+                    f" (line {report['line']} of the code)" if report["line"] else ""
+                )
                 return BackendRunError(
                     self.name,
                     f"{report['type']}: {report['message']}{where}",
@@ -440,10 +465,19 @@ class _Child:
     def start(self) -> None:
         # Files, not pipes, for its output: nobody reads a pipe while the child runs, and a full
         # pipe would block it. stdin is a pipe: one line per run; its end tells the child to exit.
-        with open(self.folder / "stdout.txt", "ab") as out, open(self.folder / "stderr.txt", "ab") as err:
+        with (
+            open(self.folder / "stdout.txt", "ab") as out,
+            open(self.folder / "stderr.txt", "ab") as err,
+        ):
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _CHILD_BOOT, str(self.folder), self.name,
-                 "" if self.seed is None else str(self.seed)],
+                [
+                    sys.executable,
+                    "-c",
+                    _CHILD_BOOT,
+                    str(self.folder),
+                    self.name,
+                    "" if self.seed is None else str(self.seed),
+                ],
                 stdin=subprocess.PIPE,
                 stdout=out,
                 stderr=err,
@@ -505,7 +539,9 @@ def _engine_label(backend: str) -> str:
 
 def _check_backend(backend: object) -> None:
     if not isinstance(backend, str):
-        raise TypeError(f"expected a backend name out of {ENGINES}, got {type(backend).__name__}")
+        raise TypeError(
+            f"expected a backend name out of {ENGINES}, got {type(backend).__name__}"
+        )
     _checks.one_of("backend name", backend, ENGINES)
 
 
@@ -513,7 +549,9 @@ def _require_installed(names: list[str]) -> None:
     missing = [name for name in names if not backend_installed(name)]
     if missing:
         packages = ", ".join(_ENGINE_PACKAGES[name] for name in missing)
-        commands = " and ".join(dict.fromkeys(_INSTALL_COMMANDS[name] for name in missing))
+        commands = " and ".join(
+            dict.fromkeys(_INSTALL_COMMANDS[name] for name in missing)
+        )
         raise BackendNotInstalled(
             f"the {', '.join(missing)} engine(s) need the package(s) {packages}, which are not "
             f"installed here ({commands})"
@@ -526,7 +564,9 @@ def _source_of(code: object) -> tuple[str, str]:
         source, name = code, ""
     elif inspect.isfunction(code):
         if code.__name__ == "<lambda>":
-            raise TypeError("expected a function defined with def (a lambda has no source to send)")
+            raise TypeError(
+                "expected a function defined with def (a lambda has no source to send)"
+            )
         try:
             source = textwrap.dedent(inspect.getsource(code))
         except (OSError, TypeError) as error:
@@ -534,7 +574,9 @@ def _source_of(code: object) -> tuple[str, str]:
                 f"expected a function whose source Python can read, {code.__name__} has none: {error}"
             ) from None
         if source.lstrip().startswith("@"):
-            raise TypeError(f"expected an undecorated function, {code.__name__} has a decorator")
+            raise TypeError(
+                f"expected an undecorated function, {code.__name__} has a decorator"
+            )
         name = code.__name__
     else:
         raise TypeError(
@@ -563,22 +605,34 @@ def _check_arguments(backends: object, seed: object, timeout: object) -> list[st
         _checks.integer("seed", seed, low=0)
     _checks.positive_number("timeout", timeout)
     return names
+
+
 # --- the wire format: one .npz, lists flattened, a JSON manifest to rebuild them ---------------
 
 
 def _encode(values: Mapping[str, object], *, what: str) -> dict[str, np.ndarray]:
     """Flatten ``{name: array | list of arrays}`` into ``.npz`` entries plus a manifest."""
     if not isinstance(values, Mapping):
-        raise TypeError(f"expected {what} as a dict of name to array(s), got {type(values).__name__}")
+        raise TypeError(
+            f"expected {what} as a dict of name to array(s), got {type(values).__name__}"
+        )
     arrays: dict[str, np.ndarray] = {}
     manifest: dict[str, int | None] = {}
     for name, value in values.items():
-        if not isinstance(name, str) or not name.isidentifier() or name.startswith("__"):
-            raise ValueError(f"expected {what} names to be Python identifiers, got {name!r}")
+        if (
+            not isinstance(name, str)
+            or not name.isidentifier()
+            or name.startswith("__")
+        ):
+            raise ValueError(
+                f"expected {what} names to be Python identifiers, got {name!r}"
+            )
         if isinstance(value, (list, tuple)):
             manifest[name] = len(value)
             for i, item in enumerate(value):
-                arrays[f"{_ENTRY}{name}.{i}"] = _as_array(item, f"{what}[{name!r}][{i}]")
+                arrays[f"{_ENTRY}{name}.{i}"] = _as_array(
+                    item, f"{what}[{name!r}][{i}]"
+                )
         else:
             manifest[name] = None
             arrays[f"{_ENTRY}{name}"] = _as_array(value, f"{what}[{name!r}]")
@@ -600,7 +654,9 @@ def _as_array(value: object, where: str) -> np.ndarray:
             ) from error
     array = np.asarray(value)
     if array.dtype == object:
-        raise TypeError(f"expected {where} as a numeric or str array, got an object array")
+        raise TypeError(
+            f"expected {where} as a numeric or str array, got an object array"
+        )
     return array
 
 
@@ -610,7 +666,11 @@ def _load(path: Path) -> dict[str, np.ndarray | list[np.ndarray]]:
         decoded: dict[str, np.ndarray | list[np.ndarray]] = {}
         for name, length in manifest.items():
             entry = f"{_ENTRY}{name}"
-            decoded[name] = npz[entry] if length is None else [npz[f"{entry}.{i}"] for i in range(length)]
+            decoded[name] = (
+                npz[entry]
+                if length is None
+                else [npz[f"{entry}.{i}"] for i in range(length)]
+            )
     return decoded
 
 
@@ -635,7 +695,9 @@ def _child_main(argv: list[str]) -> int:
         if not line:
             return 0
         request = folder / line.strip()
-        report = _child_run(request, engine, keras, extra_names, int(seed) if seed else None)
+        report = _child_run(
+            request, engine, keras, extra_names, int(seed) if seed else None
+        )
         partial = request / "status.part"
         partial.write_text(json.dumps(report))
         os.replace(partial, request / "status.json")  # appears whole, or not at all
@@ -665,7 +727,11 @@ def _child_keras(engine: str) -> tuple[object, dict[str, object]]:
 
 
 def _child_run(
-    request: Path, engine: str, keras: object, extra_names: dict[str, object], seed: int | None
+    request: Path,
+    engine: str,
+    keras: object,
+    extra_names: dict[str, object],
+    seed: int | None,
 ) -> dict[str, object]:
     """Run the code in ``request``; the status the parent reads back."""
     try:
@@ -674,7 +740,10 @@ def _child_run(
         inputs = _load(request / "inputs.npz")
         function_name = (request / "function.txt").read_text()
         namespace: dict[str, object] = {
-            "__name__": "__lstm_backends__", "keras": keras, "np": np, **extra_names,
+            "__name__": "__lstm_backends__",
+            "keras": keras,
+            "np": np,
+            **extra_names,
         }
         if not function_name:
             namespace.update(inputs)
@@ -687,13 +756,18 @@ def _child_run(
             results = namespace.get("results")
             what = "the code must set `results` to"
         if not isinstance(results, Mapping):
-            raise TypeError(f"{what} a dict of name to array(s), got {type(results).__name__}")
+            raise TypeError(
+                f"{what} a dict of name to array(s), got {type(results).__name__}"
+            )
         np.savez(request / "results.npz", **_encode(results, what="results"))
     except Exception as error:  # noqa: BLE001  (every failure of the code goes back to the parent)
         traceback.print_exc()  # into the child's stderr: the parent keeps the tail
         sys.stderr.flush()
-        lines = [f.lineno for f in traceback.extract_tb(error.__traceback__)
-                 if f.filename == _CODE_FILENAME]
+        lines = [
+            f.lineno
+            for f in traceback.extract_tb(error.__traceback__)
+            if f.filename == _CODE_FILENAME
+        ]
         return {
             "ok": False,
             "type": type(error).__name__,

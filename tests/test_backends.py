@@ -18,9 +18,9 @@ from hypothesis.extra import numpy as hnp
 from lstm_helpers import backends
 from lstm_helpers.backends import (
     BACKENDS,
-    BackendNotInstalled,
     ENGINES,
     KERAS2,
+    BackendNotInstalled,
     BackendRunError,
     Engine,
     backend_installed,
@@ -32,14 +32,15 @@ from lstm_helpers.backends import (
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
+# The functions sent to a child use the `keras` and `np` that the child gives the code
+# (lstm_helpers.backends); this module never defines `keras`, hence the noqa: F821.
 def shapes_and_names(x, weights):
     """Runs in each child: a layer's outputs, a list, a str and a number come back."""
-    layer = keras.layers.LSTM(3, return_sequences=True, return_state=True)
+    layer = keras.layers.LSTM(3, return_sequences=True, return_state=True)  # noqa: F821
     return {
         "outputs": list(layer(x)),
         "weights_back": weights,
-        "backend": keras.backend.backend(),
+        "backend": keras.backend.backend(),  # noqa: F821
         "count": len(weights),
     }
 
@@ -54,8 +55,9 @@ def test_a_child_runs_the_function_and_returns_numpy():
     name = LIGHTEST
     x = np.arange(2 * 5 * 4, dtype="float32").reshape(2, 5, 4) / 40
     weights = [np.eye(3, dtype="float32"), np.array([True, False])]
-    results = run_on_backends(shapes_and_names, [name], inputs={"x": x, "weights": weights},
-                              seed=None)
+    results = run_on_backends(
+        shapes_and_names, [name], inputs={"x": x, "weights": weights}, seed=None
+    )
     assert list(results) == [name]
     result = results[name]
     assert str(result["backend"]) == name
@@ -89,7 +91,9 @@ def test_a_child_that_returns_no_dict_or_runs_too_long_is_an_error():
     with pytest.raises(BackendRunError, match="results` to a dict"):
         run_on_backends("results = [1, 2]", [LIGHTEST], seed=None)
     with pytest.raises(BackendRunError, match="did not finish within 0.5 s"):
-        run_on_backend(LIGHTEST, "import time\ntime.sleep(60)\nresults = {}", timeout=0.5)
+        run_on_backend(
+            LIGHTEST, "import time\ntime.sleep(60)\nresults = {}", timeout=0.5
+        )
 
 
 @pytest.mark.parametrize(
@@ -98,19 +102,47 @@ def test_a_child_that_returns_no_dict_or_runs_too_long_is_an_error():
         (lambda: run_on_backends(3), TypeError, "function or a str"),
         (lambda: run_on_backends(lambda: {}), TypeError, "lambda"),
         (lambda: run_on_backends("def ("), ValueError, "valid Python"),
-        (lambda: run_on_backends("results = {}", ["mxnet"]), ValueError, "backend name"),
+        (
+            lambda: run_on_backends("results = {}", ["mxnet"]),
+            ValueError,
+            "backend name",
+        ),
         (lambda: run_on_backends("results = {}", [1]), TypeError, "backend name"),
         (lambda: run_on_backends("results = {}", "jax"), TypeError, "list of names"),
         (lambda: run_on_backends("results = {}", []), ValueError, "at least one"),
-        (lambda: run_on_backends("results = {}", ["jax", "jax"]), ValueError, "each backend once"),
+        (
+            lambda: run_on_backends("results = {}", ["jax", "jax"]),
+            ValueError,
+            "each backend once",
+        ),
         (lambda: run_on_backends("results = {}", seed=True), TypeError, "seed"),
         (lambda: run_on_backends("results = {}", seed=-1), ValueError, "at least 0"),
         (lambda: run_on_backends("results = {}", timeout=0), ValueError, "positive"),
-        (lambda: run_on_backends("results = {}", inputs=[1]), TypeError, "dict of name"),
-        (lambda: run_on_backends("results = {}", inputs={"not a name": 1}), ValueError, "identifiers"),
-        (lambda: run_on_backends("results = {}", inputs={"__manifest__": 1}), ValueError, "identifiers"),
-        (lambda: run_on_backends("results = {}", inputs={"x": object()}), TypeError, r"expected inputs\[.x.\]"),
-        (lambda: run_on_backends("results = {}", inputs={"x": [1, object()]}), TypeError, r"expected inputs\[.x.\]"),
+        (
+            lambda: run_on_backends("results = {}", inputs=[1]),
+            TypeError,
+            "dict of name",
+        ),
+        (
+            lambda: run_on_backends("results = {}", inputs={"not a name": 1}),
+            ValueError,
+            "identifiers",
+        ),
+        (
+            lambda: run_on_backends("results = {}", inputs={"__manifest__": 1}),
+            ValueError,
+            "identifiers",
+        ),
+        (
+            lambda: run_on_backends("results = {}", inputs={"x": object()}),
+            TypeError,
+            r"expected inputs\[.x.\]",
+        ),
+        (
+            lambda: run_on_backends("results = {}", inputs={"x": [1, object()]}),
+            TypeError,
+            r"expected inputs\[.x.\]",
+        ),
         (lambda: run_on_backend("theano", "results = {}"), ValueError, "backend name"),
         (lambda: backend_installed("theano"), ValueError, "backend name"),
         (lambda: backend_installed(None), TypeError, "backend name"),
@@ -127,12 +159,16 @@ def test_bad_arguments_are_refused_before_any_child_starts(call, error, words):
 
 
 def test_a_missing_backend_package_is_named(monkeypatch):
-    monkeypatch.setattr(backends, "backend_installed", lambda name: name not in ("jax", KERAS2))
+    monkeypatch.setattr(
+        backends, "backend_installed", lambda name: name not in ("jax", KERAS2)
+    )
     with pytest.raises(BackendNotInstalled, match=r"jax.*requirements-backends\.txt"):
         run_on_backend("jax", "results = {}")
     # tf-keras depends on `tensorflow`, the project has tensorflow-cpu: --no-deps, or pip
     # installs a second TensorFlow.
-    with pytest.raises(BackendNotInstalled, match=r"tf_keras.*--no-deps -r requirements-keras2\.txt"):
+    with pytest.raises(
+        BackendNotInstalled, match=r"tf_keras.*--no-deps -r requirements-keras2\.txt"
+    ):
         Engine(KERAS2)
 
 
@@ -152,7 +188,9 @@ names = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
 
 @settings(derandomize=True, database=None, deadline=None, max_examples=50)
 @given(payload=st.dictionaries(names, values, max_size=4))
-def test_arrays_and_lists_of_arrays_survive_the_trip_to_a_child_and_back(payload, tmp_path_factory):
+def test_arrays_and_lists_of_arrays_survive_the_trip_to_a_child_and_back(
+    payload, tmp_path_factory
+):
     path = tmp_path_factory.mktemp("wire") / "payload.npz"
     np.savez(path, **backends._encode(payload, what="inputs"))
     decoded = backends._load(path)
@@ -170,15 +208,21 @@ def test_arrays_and_lists_of_arrays_survive_the_trip_to_a_child_and_back(payload
 
 def test_names_that_np_savez_takes_for_its_own_arguments_survive_too(tmp_path):
     path = tmp_path / "payload.npz"
-    np.savez(path, **backends._encode({"file": 1, "allow_pickle": [2.0], "args": "x"},
-                                      what="results"))
+    np.savez(
+        path,
+        **backends._encode(
+            {"file": 1, "allow_pickle": [2.0], "args": "x"}, what="results"
+        ),
+    )
     decoded = backends._load(path)
     assert int(decoded["file"]) == 1 and float(decoded["allow_pickle"][0]) == 2.0
     assert str(decoded["args"]) == "x"
 
 
 def test_appendix_a_declares_the_packages_it_needs():
-    metadata = json.loads((ROOT / "chapters" / "appendix_a_three_backends.ipynb").read_text())["metadata"]
+    metadata = json.loads(
+        (ROOT / "chapters" / "appendix_a_three_backends.ipynb").read_text()
+    )["metadata"]
     assert set(metadata["lstm_book"]["requires"]) == set(BACKENDS)
 
 
@@ -203,10 +247,10 @@ def keras2_lstm(x):
 
     import tf_keras
 
-    lstm = keras.layers.LSTM(3, return_sequences=True, return_state=True)
+    lstm = keras.layers.LSTM(3, return_sequences=True, return_state=True)  # noqa: F821
     returned = lstm(x)
     return {
-        "keras_module": keras.__name__,
+        "keras_module": keras.__name__,  # noqa: F821
         "tf_keras_version": tf_keras.__version__,
         "keras_backend_env": os.environ["KERAS_BACKEND"],
         "container": type(returned).__name__,
@@ -217,7 +261,9 @@ def keras2_lstm(x):
 
 
 @needs_keras2
-def test_keras2_runs_tf_keras_on_tensorflow_whatever_the_notebook_backend(monkeypatch, keras2):
+def test_keras2_runs_tf_keras_on_tensorflow_whatever_the_notebook_backend(
+    monkeypatch, keras2
+):
     # A notebook on JAX starts the child: it must still get TensorFlow and tf_keras.
     monkeypatch.setenv("KERAS_BACKEND", "jax")
     x = np.linspace(-1, 1, 2 * 5 * 4, dtype="float32").reshape(2, 5, 4)
@@ -231,13 +277,17 @@ def test_keras2_runs_tf_keras_on_tensorflow_whatever_the_notebook_backend(monkey
     from lstm_helpers import lstm_forward
 
     reference = lstm_forward(x, *fresh["weights"])
-    assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(fresh["outputs"], reference))
+    assert all(
+        np.allclose(a, b, atol=1e-5) for a, b in zip(fresh["outputs"], reference)
+    )
     # An Engine's runs start as a fresh child does: same seed, same names, same weights,
     # however many runs came before.
     for _ in range(2):
         kept = keras2.run(keras2_lstm, inputs={"x": x})
         assert str(kept["layer_name"]) == str(fresh["layer_name"]) == "lstm"
-        assert all(np.array_equal(a, b) for a, b in zip(kept["weights"], fresh["weights"]))
+        assert all(
+            np.array_equal(a, b) for a, b in zip(kept["weights"], fresh["weights"])
+        )
 
 
 @needs_keras2
@@ -280,8 +330,10 @@ def test_an_engine_whose_child_dies_says_how_and_starts_again():
     with Engine(LIGHTEST, seed=None) as engine:
         assert engine.running
         with pytest.raises(BackendRunError) as caught:
-            engine.run("import os, sys\nprint('last words', file=sys.stderr, flush=True)\n"
-                       "os._exit(3)\n")
+            engine.run(
+                "import os, sys\nprint('last words', file=sys.stderr, flush=True)\n"
+                "os._exit(3)\n"
+            )
         error = caught.value
         assert error.exit_code == 3 and error.error_type == ""
         assert "exit code 3" in str(error) and "last words" in str(error)
