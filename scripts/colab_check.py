@@ -39,8 +39,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from execute_notebooks import run  # noqa: E402  (after the path above)
-from install_cell import SOURCE_VARIABLE  # noqa: E402
+from install_cell import SOURCE_VARIABLE  # noqa: E402  (after the path above)
 
 DEFAULT_CHAPTERS = ["01_default_output", "08_bidirectional", "09_many_to_n"]
 # What a Colab runtime has that the chapters need, and a kernel to run them in.
@@ -215,38 +214,45 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(
                 line
                 for line in packages.splitlines()
-                if line.split("==")[0].lower() in {"keras", "tensorflow-cpu"}
+                if line.split("==")[0].lower().replace("_", "-")
+                in {"keras", "tensorflow-cpu"}
             ),
             flush=True,
         )
-        # The chapter's kernel: `python` on PATH is the fresh environment's (execute_notebooks
-        # starts the python3 kernel, whose spec runs `python`); nothing of this checkout on the
-        # kernel's path; the install cell installs from a copy of this checkout.
-        os.environ["PATH"] = f"{python.parent}{os.pathsep}{os.environ['PATH']}"
-        os.environ.pop("PYTHONPATH", None)
-        os.environ[SOURCE_VARIABLE] = str(package_source(scratch))
+        # The chapters run in a process of the fresh environment (scripts/execute_notebooks.py,
+        # which needs only nbclient): jupyter_client starts the python3 kernel with that
+        # process's own interpreter. Nothing of this checkout is on the kernel's path (the
+        # copies run in a scratch folder); the install cell installs from a copy of it.
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+        env[SOURCE_VARIABLE] = str(package_source(scratch))
         failed = False
         for path in paths:
-            copy = scratch / "chapters" / path.name  # executed away from the checkout
+            copy = scratch / "chapters" / path.name
             copy.parent.mkdir(exist_ok=True)
             shutil.copy2(path, copy)
-            chapter_started = time.perf_counter()
-            try:
-                executed, _ = run(copy)
-            except (
-                Exception
-            ) as error:  # a failing cell: report it, go on with the next
+            result = subprocess.run(
+                [
+                    str(python),
+                    str(ROOT / "scripts" / "execute_notebooks.py"),
+                    str(copy),
+                ],
+                env=env,
+                cwd=scratch,
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode != 0:  # a cell failed: report it, go on with the next
                 failed = True
                 print(
-                    f"FAILED  {path.name}: the chapter stopped: {error}"[:2000],
-                    flush=True,
+                    f"FAILED  {path.name}: {result.stderr.strip()[-2000:]}", flush=True
                 )
                 continue
-            seconds = time.perf_counter() - chapter_started
+            executed = nbformat.read(copy, as_version=4)
             stored = nbformat.read(path, as_version=4)
             found = differences(stored, executed)
             cells = sum(1 for c in stored.cells if c.cell_type == "code")
             versions = executed.metadata.get("executed_with", {})
+            seconds = result.stdout.split()[0] if result.stdout.strip() else "?"
             if found:
                 failed = True
                 print(
@@ -258,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(
                     f"ok      {path.name}: {cells} code cells print what is stored "
-                    f"({seconds:.0f} s, Keras {versions.get('keras')})",
+                    f"({seconds} s, Keras {versions.get('keras')}, "
+                    f"{versions.get('frameworks')})",
                     flush=True,
                 )
         added = set(pip(python, "freeze").splitlines()) - set(packages.splitlines())
