@@ -161,9 +161,8 @@ def pytest_sessionfinish(session, exitstatus):
     if starter is not None:
         report = starter.report()
         starter.close()
-        if hasattr(
-            config, "workeroutput"
-        ):  # an xdist worker: the controller prints it
+        # On an xdist worker the controller prints it.
+        if hasattr(config, "workeroutput"):
             config.workeroutput["notebook_kernels"] = json.dumps(report)
             return
         config.stash[_REPORTS].append(report)

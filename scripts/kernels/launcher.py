@@ -44,9 +44,8 @@ MESSAGE_BYTES = 1 << 20
 
 
 def log(run_dir: str, line: str) -> None:
-    with open(
-        os.path.join(run_dir, "kernels.log"), "a"
-    ) as out:  # one short append: atomic
+    # One short append: atomic, whichever kernels of the run write at the same time.
+    with open(os.path.join(run_dir, "kernels.log"), "a") as out:
         out.write(line.replace("\n", " ") + "\n")
 
 
