@@ -46,3 +46,24 @@ def test_describe_rejects_bad_input():
         describe(keras.layers.LSTM(2), "not an array")
     with pytest.raises(TypeError, match="got Dense"):
         describe(keras.layers.Dense(2), np.zeros((1, 2, 3)))
+
+
+def test_the_plain_text_table_says_what_the_html_table_says():
+    """The PDF (LaTeX) shows an output's text/plain form, the site its HTML: same rows."""
+    import html
+    import re
+
+    layer = keras.layers.Bidirectional(keras.layers.LSTM(3, return_state=True))
+    table = describe(layer, X)
+    rows = re.findall(r"<tr>(.*?)</tr>", table._repr_html_())[1:]  # without the header
+    cells = [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", c))
+            for c in re.findall(r"<td>(.*?)</td>", r)
+        ]
+        for r in rows
+    ]
+    lines = repr(table).splitlines()[2:]  # after the title and the header
+    assert len(cells) == len(lines) == 5
+    for row, line in zip(cells, lines):
+        assert line.split() == " ".join(row).split(), (row, line)
