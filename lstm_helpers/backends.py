@@ -686,13 +686,16 @@ def _child_main(argv: list[str]) -> int:
     """Entry point of a child: for each folder name read from stdin, run the code in it.
 
     Each run leaves ``results.npz`` and then ``status.json`` in its folder (the parent waits
-    for the latter). The child exits when its stdin ends: the parent closed it, or died.
+    for the latter). The child exits when its stdin ends: the parent closed it, or died. A
+    notebook kernel can end without running its exit handlers, so the child, not only the
+    parent, removes the folder then.
     """
     folder, engine, seed = Path(argv[0]), argv[1], argv[2]
     keras, extra_names = _child_keras(engine)
     while True:
         line = sys.stdin.readline()
         if not line:
+            shutil.rmtree(folder, ignore_errors=True)
             return 0
         request = folder / line.strip()
         report = _child_run(

@@ -346,6 +346,35 @@ def test_an_engine_whose_child_dies_says_how_and_starts_again():
         engine.run("results = {}")
 
 
+def test_a_parent_that_dies_leaves_no_engine_folder_behind(tmp_path):
+    """A notebook kernel can end without its exit handlers: the child must clean up itself."""
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os\n"
+        "from lstm_helpers import Engine\n"
+        f"engine = Engine({LIGHTEST!r}, seed=None)\n"
+        "print(engine._child.folder, int(engine.run('results = {\"one\": 1}')['one']), flush=True)\n"
+        "os._exit(0)\n"
+    )
+    printed = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout.split()
+    folder = Path(printed[0])
+    assert printed[1] == "1" and folder.name.startswith(f"lstm_{LIGHTEST}_")
+    deadline = time.monotonic() + 60
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not folder.exists()
+
+
 def test_chapter_19_declares_that_it_needs_tf_keras():
     chapter = ROOT / "chapters" / "19_keras2_to_keras3.ipynb"
     metadata = json.loads(chapter.read_text())["metadata"]
