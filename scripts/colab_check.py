@@ -3,6 +3,7 @@
     python scripts/colab_check.py                       # chapters 1, 8 and 9 (make colab-check)
     python scripts/colab_check.py chapters/03_return_state.ipynb
     python scripts/colab_check.py --venv /tmp/colab-env # reuse an environment made before
+    python scripts/colab_check.py --keras 3.14.0        # Colab may have another Keras
 
 Colab has Keras, TensorFlow, NumPy and matplotlib, and a kernel, but not this book's helper
 package. This script makes such an environment: a new virtual environment with only
@@ -193,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--venv", type=Path, help="use (or make, if absent) this environment"
     )
+    parser.add_argument(
+        "--keras",
+        help="install this Keras version instead of the pinned one (do the chapters' printed "
+        "invariants hold on another release?)",
+    )
     args = parser.parse_args(argv)
     paths = [chapter_path(name) for name in args.chapters]
     started = time.perf_counter()
@@ -208,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(
                 f"{where} can already import lstm_helpers: not a fresh Colab"
             )
+        if args.keras:
+            pip(python, "install", "--quiet", f"keras=={args.keras}")
         packages = pip(python, "freeze")
         print(
             f"environment ready ({time.perf_counter() - started:.0f} s): "
