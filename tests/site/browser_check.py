@@ -470,6 +470,40 @@ def test_two_chapters_in_light_and_dark_mode(playwright_instance, base_url, mode
         shutil.rmtree(profile, ignore_errors=True)
 
 
+# The width from which the content column stops growing (pyproject.toml, [tool.ruff]): a
+# code cell there holds line-length characters, so no chapter's code should scroll sideways.
+WIDE_VIEWPORT = {"width": 1440, "height": 900}
+
+
+def test_no_code_cell_scrolls_sideways(playwright_instance, base_url, notebook_pages):
+    """ruff's line length is what fits: check it in the browser, on every notebook page."""
+    context, profile = _launch(playwright_instance, base_url)
+    try:
+        overflowing = {}
+        for page in sorted(notebook_pages):
+            visit = Visit(context, urljoin(base_url, page))
+            try:
+                visit.page.set_viewport_size(WIDE_VIEWPORT)
+                cells = visit.page.evaluate("""() =>
+                    [...document.querySelectorAll("div.cell_input pre")]
+                      .filter(pre => pre.offsetParent !== null)
+                      .map(pre => ({wide: pre.scrollWidth > pre.clientWidth + 1,
+                                    line: pre.innerText.split("\\n")
+                                      .reduce((a, b) => (b.length > a.length ? b : a), "")}))
+                """)
+            finally:
+                visit.close()
+            assert cells, f"{page}: no visible code cell found"
+            wide = [cell["line"] for cell in cells if cell["wide"]]
+            if wide:
+                overflowing[page] = wide
+        REPORT["code_cells_scrolling_at_1440px"] = overflowing
+        assert overflowing == {}, f"code cells that scroll sideways: {overflowing}"
+    finally:
+        context.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def test_landing_page_links_the_pdf(browser, base_url, site):
     """The book as one PDF (make pdf): linked from the landing page, and the link works."""
     visit = Visit(browser, urljoin(base_url, "intro.html"))
