@@ -4,6 +4,10 @@ Each check returns the value it accepted (converted where that is safe, e.g. a N
 to ``int``) or raises a ``TypeError`` / ``ValueError`` whose message names the argument and
 what was expected. ``bool`` is never accepted as a number: ``True`` is an ``int`` to Python,
 but nobody means 1 by it.
+
+Every check takes any value, so its ``value`` is typed ``object``: the value comes from a
+reader's call, unchecked, and telling a value of the right type from any other is the
+check's whole job.
 """
 
 from __future__ import annotations
@@ -18,14 +22,14 @@ Choice = TypeVar("Choice")
 
 
 def is_int(value: object) -> bool:
-    """Whether ``value`` is an integer (Python or NumPy), ``bool`` excluded."""
+    """Whether ``value`` (any value) is an integer (Python or NumPy), ``bool`` excluded."""
     return isinstance(value, (int, np.integer)) and not isinstance(
         value, (bool, np.bool_)
     )
 
 
 def is_number(value: object) -> bool:
-    """Whether ``value`` is a real number (int or float, Python or NumPy), ``bool`` excluded."""
+    """Whether ``value`` (any value) is a real number (int or float, Python or NumPy), ``bool`` excluded."""
     return is_int(value) or isinstance(value, (float, np.floating))
 
 
@@ -38,6 +42,8 @@ def integer(
     wrong_type: type[Exception] = TypeError,
 ) -> int:
     """``value`` as an ``int`` in ``low..high`` (either bound may be open).
+
+    ``value`` may be anything; only an integer (Python or NumPy, not ``bool``) is accepted.
 
     Raises
     ------
@@ -62,7 +68,7 @@ def integer(
 
 
 def positive_int(name: str, value: object) -> int:
-    """``value`` as an ``int`` of at least 1; anything else is a ``ValueError``.
+    """``value`` (any value) as an ``int`` of at least 1; anything else is a ``ValueError``.
 
     Sizes (``units``, ``features``, counts of steps or samples) have always been refused with
     a ``ValueError`` in this package, whatever was wrong with them, so the message is one.
@@ -73,14 +79,14 @@ def positive_int(name: str, value: object) -> int:
 
 
 def positive_number(name: str, value: object) -> float:
-    """``value`` as a ``float`` greater than 0; anything else is a ``ValueError``."""
+    """``value`` (any value) as a ``float`` greater than 0; anything else is a ``ValueError``."""
     if not is_number(value) or not value > 0:  # type: ignore[operator]
         raise ValueError(f"{name} must be a positive number, got {value!r}")
     return float(value)  # type: ignore[arg-type]
 
 
 def boolean(name: str, value: object) -> bool:
-    """``value`` if it is a ``bool``, else a ``TypeError``."""
+    """``value`` (any value) if it is a ``bool``, else a ``TypeError``."""
     if not isinstance(value, bool):
         raise TypeError(
             f"{name} must be a bool, got {type(value).__name__}: {value!r}"
@@ -89,14 +95,14 @@ def boolean(name: str, value: object) -> bool:
 
 
 def text(name: str, value: object) -> str:
-    """``value`` if it is a ``str``, else a ``TypeError``."""
+    """``value`` (any value) if it is a ``str``, else a ``TypeError``."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
     return value
 
 
 def path(name: str, value: object) -> Path:
-    """``value`` as a :class:`pathlib.Path` if it is a ``str`` or a ``Path``, else a ``TypeError``."""
+    """``value`` (any value) as a :class:`pathlib.Path` if it is a ``str`` or a ``Path``, else a ``TypeError``."""
     if not isinstance(value, (str, Path)):
         raise TypeError(
             f"{name} must be a str or pathlib.Path, got {type(value).__name__}"
@@ -105,7 +111,7 @@ def path(name: str, value: object) -> Path:
 
 
 def one_of(name: str, value: object, choices: Collection[Choice]) -> Choice:
-    """``value`` if it is one of ``choices``, else a ``ValueError`` that lists them."""
+    """``value`` (any value) if it is one of ``choices``, else a ``ValueError`` that lists them."""
     if value not in choices:
         raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
     return value  # type: ignore[return-value]

@@ -71,8 +71,10 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lstm_helpers import _checks
 
@@ -538,6 +540,8 @@ def _engine_label(backend: str) -> str:
 
 
 def _check_backend(backend: object) -> None:
+    """Check ``backend``, which may be any value: a ``TypeError`` unless it is a str, a
+    ``ValueError`` unless it is one of :data:`ENGINES`."""
     if not isinstance(backend, str):
         raise TypeError(
             f"expected a backend name out of {ENGINES}, got {type(backend).__name__}"
@@ -558,8 +562,11 @@ def _require_installed(names: list[str]) -> None:
         )
 
 
-def _source_of(code: object) -> tuple[str, str]:
-    """The source to send to the child, and the function's name ("" for a string of code)."""
+def _source_of(code: Code) -> tuple[str, str]:
+    """The source to send to the child, and the function's name ("" for a string of code).
+
+    Anything but a ``def`` function or a ``str`` is refused with a ``TypeError``.
+    """
     if isinstance(code, str):
         source, name = code, ""
     elif inspect.isfunction(code):
@@ -590,6 +597,12 @@ def _source_of(code: object) -> tuple[str, str]:
 
 
 def _check_arguments(backends: object, seed: object, timeout: object) -> list[str]:
+    """The engine names in ``backends``, once the three arguments (any values) are checked.
+
+    ``backends`` must be an iterable of names out of :data:`ENGINES`, not a ``str``, with no
+    name twice; ``seed`` ``None`` or an int of at least 0; ``timeout`` a positive number.
+    Anything else is refused with a ``TypeError`` or ``ValueError``.
+    """
     if isinstance(backends, str) or not isinstance(backends, Iterable):
         raise TypeError(
             f"expected backends as a list of names out of {ENGINES}, got {backends!r}"
@@ -640,7 +653,7 @@ def _encode(values: Mapping[str, object], *, what: str) -> dict[str, np.ndarray]
     return arrays
 
 
-def _as_array(value: object, where: str) -> np.ndarray:
+def _as_array(value: ArrayLike, where: str) -> np.ndarray:
     if not isinstance(value, (np.ndarray, np.generic, int, float, bool, str)):
         # A backend tensor (or a Keras variable): only the child has Keras's converter loaded
         # for its own backend; in the parent this is whatever backend the notebook runs on.
@@ -706,7 +719,7 @@ def _child_main(argv: list[str]) -> int:
         os.replace(partial, request / "status.json")  # appears whole, or not at all
 
 
-def _child_keras(engine: str) -> tuple[object, dict[str, object]]:
+def _child_keras(engine: str) -> tuple[ModuleType, dict[str, ModuleType]]:
     """The ``keras`` the code sees on ``engine``, and the other names it gets."""
     from lstm_helpers._runtime import keras, native_stderr_silenced
 
@@ -732,8 +745,8 @@ def _child_keras(engine: str) -> tuple[object, dict[str, object]]:
 def _child_run(
     request: Path,
     engine: str,
-    keras: object,
-    extra_names: dict[str, object],
+    keras: ModuleType,
+    extra_names: dict[str, ModuleType],
     seed: int | None,
 ) -> dict[str, object]:
     """Run the code in ``request``; the status the parent reads back."""

@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lstm_helpers import _checks
 from lstm_helpers._runtime import keras
@@ -96,7 +97,7 @@ class CheatSheetRow:
         )
         return describe_call(config)
 
-    def build(self, units: int, **options: object) -> object:
+    def build(self, units: int, **options: Any) -> keras.layers.Layer:
         """A fresh Keras layer with this configuration and ``units`` units.
 
         ``options`` go to the recurrent layer, e.g. ``recurrent_initializer="zeros"``.

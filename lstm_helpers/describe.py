@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lstm_helpers._runtime import keras
 from lstm_helpers.shapes import (
@@ -18,8 +20,10 @@ from lstm_helpers.shapes import (
 
 __all__ = ["Description", "describe"]
 
+Returned = TypeVar("Returned")
 
-def as_input_batch(x: object) -> np.ndarray:
+
+def as_input_batch(x: ArrayLike) -> np.ndarray:
     """Return ``x`` as a float32 NumPy array of shape ``(batch, timesteps, features)``.
 
     Raises
@@ -39,7 +43,9 @@ def as_input_batch(x: object) -> np.ndarray:
     return array
 
 
-def as_list(returned: object) -> list:
+def as_list(
+    returned: Returned | tuple[Returned, ...] | list[Returned],
+) -> list[Returned]:
     """Keras returns one tensor, or a tuple/list of them; always give a list."""
     return list(returned) if isinstance(returned, (tuple, list)) else [returned]
 
@@ -119,7 +125,7 @@ class Description:
         )
 
 
-def describe(layer: object, x: object) -> Description:
+def describe(layer: keras.layers.Layer, x: ArrayLike) -> Description:
     """Call ``layer`` on ``x`` and describe every array it returns.
 
     The names and shapes are checked against :func:`lstm_helpers.expected_outputs`, so a table

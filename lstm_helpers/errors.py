@@ -84,10 +84,14 @@ class CaughtError:
 
 
 def _check_detail(detail: object) -> None:
+    """Check ``detail``, which may be any value: a ``TypeError`` unless it is a str, a
+    ``ValueError`` unless it is one of :data:`DETAILS`."""
     one_of("detail", text("detail", detail), DETAILS)
 
 
 def _check_action(action: object) -> None:
+    """Check ``action``, which may be any value: a ``TypeError`` unless it is a callable that
+    takes no arguments."""
     if not callable(action):
         raise TypeError(
             "expected a function of no arguments, e.g. lambda: layer(x); "

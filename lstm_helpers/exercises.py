@@ -30,9 +30,9 @@ def check_answer(answer: Any, expected: Any, *, hint: str = "") -> None:
 
     Parameters
     ----------
-    answer : object
+    answer : Any
         The reader's answer, or ``...`` (Ellipsis) while unanswered.
-    expected : object
+    expected : Any
         The right answer, computed.
     hint : str
         Printed after a wrong answer.

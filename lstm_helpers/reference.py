@@ -11,9 +11,11 @@ rounding, not ours.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lstm_helpers._checks import boolean
 from lstm_helpers.shapes import STATE_NAMES
@@ -32,7 +34,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _as_float_array(name: str, value: object) -> np.ndarray:
+def _as_float_array(name: str, value: ArrayLike) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -42,7 +44,9 @@ def _as_float_array(name: str, value: object) -> np.ndarray:
     return array
 
 
-def _check_shape(name: str, array: np.ndarray, expected: tuple[object, ...]) -> None:
+def _check_shape(
+    name: str, array: np.ndarray, expected: tuple[int | str, ...]
+) -> None:
     """Raise ValueError naming ``expected`` (ints, or str for sizes still free) unless it fits."""
     fits = array.ndim == len(expected) and all(
         isinstance(want, str) or got == want
@@ -59,7 +63,7 @@ def _check_shape(name: str, array: np.ndarray, expected: tuple[object, ...]) -> 
 
 
 def _check_weights(
-    kernel: object, recurrent_kernel: object, kind: str
+    kernel: ArrayLike, recurrent_kernel: ArrayLike, kind: str
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Validate ``kernel (features, gates*units)`` and ``recurrent_kernel (units, gates*units)``."""
     gates = len(GATE_ORDER[kind])
@@ -101,12 +105,12 @@ class LSTMStep:
 
 
 def lstm_step(
-    x_t: object,
-    h_prev: object,
-    c_prev: object,
-    kernel: object,
-    recurrent_kernel: object,
-    bias: object,
+    x_t: ArrayLike,
+    h_prev: ArrayLike,
+    c_prev: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike,
 ) -> LSTMStep:
     """One LSTM time step with Keras's weights and Keras's default activations.
 
@@ -148,7 +152,7 @@ def lstm_step(
     x_t = _as_float_array("x_t", x_t)
     if x_t.ndim == 1:
         _check_shape("x_t", x_t, (features,))
-        state_shape: tuple[object, ...] = (units,)
+        state_shape: tuple[int | str, ...] = (units,)
     else:
         _check_shape("x_t", x_t, ("batch", features))
         state_shape = (x_t.shape[0], units)
@@ -167,12 +171,12 @@ def _lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias) -> LSTMStep:
 
 
 def _check_sequence_inputs(
-    x: object,
+    x: ArrayLike,
     features: int,
     units: int,
-    initial_state: object,
+    initial_state: ArrayLike | Sequence[ArrayLike] | None,
     kind: str,
-    mask: object,
+    mask: ArrayLike | None,
 ) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
     """Validate ``x``, ``initial_state`` and ``mask``; fill in zeros and all-True defaults."""
     names = tuple(f"{state}0" for state in STATE_NAMES[kind])  # h0, c0 for an LSTM
@@ -242,13 +246,13 @@ def _run(
 
 
 def lstm_forward(
-    x: object,
-    kernel: object,
-    recurrent_kernel: object,
-    bias: object,
+    x: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike,
     *,
-    initial_state: tuple[object, object] | None = None,
-    mask: object = None,
+    initial_state: tuple[ArrayLike, ArrayLike] | None = None,
+    mask: ArrayLike | None = None,
     go_backwards: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run an LSTM over whole sequences, as ``keras.layers.LSTM`` does, in NumPy.
@@ -309,13 +313,13 @@ def lstm_forward(
 
 
 def gru_forward(
-    x: object,
-    kernel: object,
-    recurrent_kernel: object,
-    bias: object,
+    x: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike,
     *,
-    initial_state: object = None,
-    mask: object = None,
+    initial_state: ArrayLike | tuple[ArrayLike] | None = None,
+    mask: ArrayLike | None = None,
     go_backwards: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Run Keras's default GRU (``reset_after=True``) over whole sequences, in NumPy.

@@ -252,7 +252,7 @@ def describe_call(config: LayerConfig) -> str:
     return inner
 
 
-def layer_config(layer: object) -> LayerConfig:
+def layer_config(layer: keras.layers.Layer) -> LayerConfig:
     """Read a :class:`LayerConfig` from an ``LSTM``/``GRU``/``SimpleRNN``, bare or bidirectional.
 
     Raises
@@ -298,7 +298,16 @@ def check_input_shape(input_shape: object) -> tuple[int | None, int | None, int]
     """Validate ``(batch, timesteps, features)``; return it as a tuple of ``int`` (or ``None``).
 
     ``batch`` and ``timesteps`` may be ``None`` (unknown); ``features`` must be a positive int
-    (Python or NumPy; ``bool`` is refused).
+    (Python or NumPy; ``bool`` is refused). ``input_shape`` may be any value: refusing what is
+    not such a sequence is this check's job.
+
+    Raises
+    ------
+    TypeError
+        If ``input_shape`` is not a sequence (a ``str`` or ``bytes`` is refused too).
+    ValueError
+        If it does not have 3 entries, or an entry is not a positive int (or ``None`` where
+        allowed).
     """
     if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
         raise TypeError(
@@ -324,7 +333,7 @@ def check_input_shape(input_shape: object) -> tuple[int | None, int | None, int]
 
 
 def expected_outputs(
-    layer: object, input_shape: Sequence[int | None]
+    layer: keras.layers.Layer, input_shape: Sequence[int | None]
 ) -> list[tuple[str, tuple[int | None, ...]]]:
     """Names and shapes of what calling ``layer`` on ``input_shape`` returns, without running it.
 

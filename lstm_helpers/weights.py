@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lstm_helpers._checks import one_of
 from lstm_helpers._runtime import keras
@@ -21,7 +24,7 @@ The number of gates is the number of weight blocks, which :func:`lstm_helpers.pa
 counts, and :mod:`lstm_helpers.reference` splits its weights by these names."""
 
 
-def split_gates(weights: object, kind: str = "LSTM") -> dict[str, np.ndarray]:
+def split_gates(weights: ArrayLike, kind: str = "LSTM") -> dict[str, np.ndarray]:
     """Split a kernel, recurrent kernel or bias into its gates, in Keras's order.
 
     Parameters
@@ -53,7 +56,9 @@ def split_gates(weights: object, kind: str = "LSTM") -> dict[str, np.ndarray]:
     return dict(zip(gates, np.split(array, len(gates), axis=-1)))
 
 
-def recurrent_weights(layer: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def recurrent_weights(
+    layer: keras.layers.Layer,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(kernel, recurrent_kernel, bias)`` of a built LSTM, GRU or SimpleRNN, as NumPy arrays.
 
     Raises
@@ -85,8 +90,8 @@ def recurrent_weights(layer: object) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def copy_layer(
-    layer: object, input_shape: tuple[int | None, ...], **changes: object
-) -> object:
+    layer: keras.layers.Layer, input_shape: tuple[int | None, ...], **changes: Any
+) -> keras.layers.Layer:
     """A new layer configured like ``layer`` (with ``changes``), built, holding ``layer``'s weights.
 
     The way to compare two settings of the same layer fairly: for example

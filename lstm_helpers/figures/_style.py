@@ -12,6 +12,8 @@ as a light card instead of dark text on a dark page.
 
 from __future__ import annotations
 
+from typing import Any
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
@@ -149,9 +151,12 @@ def box(
 
 
 def value_box(
-    ax: Axes, x: float, y: float, text: str, face: str, **options: object
+    ax: Axes, x: float, y: float, text: str, face: str, **options: Any
 ) -> None:
-    """A box for one value: dashed when it is computed but not returned (``DROPPED``)."""
+    """A box for one value: dashed when it is computed but not returned (``DROPPED``).
+
+    ``options`` go to :func:`box` as they are: any of its keywords but ``dashed``.
+    """
     box(ax, x, y, text, face, dashed=face == DROPPED, **options)
 
 
@@ -201,7 +206,7 @@ def cell_label(kind: str) -> str:
 
 
 def check_count(name: str, value: object, low: int, high: int) -> int:
-    """``value`` as an ``int`` in ``low..high``; the range is what fits in a picture.
+    """``value`` (any value) as an ``int`` in ``low..high``; the range is what fits in a picture.
 
     Raises
     ------

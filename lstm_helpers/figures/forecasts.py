@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from lstm_helpers._checks import is_int
 from lstm_helpers.figures._style import FORECAST_COLOURS, opaque_background
@@ -17,7 +18,7 @@ from lstm_helpers.figures._style import FORECAST_COLOURS, opaque_background
 __all__ = ["plot_forecasts"]
 
 
-def _series(name: str, values: object) -> np.ndarray:
+def _series(name: str, values: ArrayLike) -> np.ndarray:
     try:
         array = np.asarray(values, dtype="float64")
     except (TypeError, ValueError) as error:
@@ -30,9 +31,9 @@ def _series(name: str, values: object) -> np.ndarray:
 
 
 def plot_forecasts(
-    x: object,
-    y_true: object,
-    predictions: Mapping[str, object],
+    x: ArrayLike,
+    y_true: ArrayLike,
+    predictions: Mapping[str, ArrayLike],
     samples: Sequence[int] = (0, 1, 2),
 ) -> Figure:
     """Plot a few windows: the history, the true continuation and each model's forecast.

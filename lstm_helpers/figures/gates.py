@@ -8,6 +8,8 @@ It has no time axis, so no steps to number.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -16,6 +18,9 @@ from lstm_helpers._checks import one_of
 from lstm_helpers.figures._style import GATE_COLORS, canvas
 from lstm_helpers.shapes import layer_config
 from lstm_helpers.weights import GATE_ORDER, recurrent_weights
+
+if TYPE_CHECKING:
+    import keras
 
 __all__ = ["GATE_COLORS", "draw_gate_layout"]  # GATE_COLORS: what its colours mean
 
@@ -80,7 +85,7 @@ def _matrix(
     return width, height
 
 
-def draw_gate_layout(layer: object, layout: str = "keras") -> Figure:
+def draw_gate_layout(layer: keras.layers.Layer, layout: str = "keras") -> Figure:
     """Draw a built layer's kernel, recurrent kernel and bias, each cut into its gates.
 
     ``layout="keras"`` shows them as Keras stores them: gates side by side along the last

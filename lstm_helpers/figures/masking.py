@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from lstm_helpers.figures._style import (
     FADED,
@@ -60,7 +61,7 @@ def _math(label: str) -> str:
     return label if label == "0" else step(label[0], int(label[1:]))
 
 
-def draw_masking(mask: object, labels: Sequence[str] | None = None) -> Figure:
+def draw_masking(mask: ArrayLike, labels: Sequence[str] | None = None) -> Figure:
     """Draw padded sequences: which inputs are real, and what the layer outputs at each step.
 
     Each sequence gets two rows: its inputs (white ``x``: real data; grey ``0``: padding)

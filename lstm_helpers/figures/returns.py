@@ -7,6 +7,8 @@ the arrays the layer returns. Steps are numbered from 0, as Python indexes them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -32,6 +34,9 @@ from lstm_helpers.shapes import (
     layer_config,
     returned_by,
 )
+
+if TYPE_CHECKING:
+    import keras
 
 __all__ = ["draw_returns"]
 
@@ -165,7 +170,7 @@ def _draw_bidirectional(ax: Axes, config: LayerConfig, xs: list[float]) -> None:
             )
 
 
-def draw_returns(layer: object, timesteps: int = 4) -> Figure:
+def draw_returns(layer: keras.layers.Layer, timesteps: int = 4) -> Figure:
     """Draw ``layer`` unrolled over ``timesteps`` steps, colouring what it returns.
 
     Blue boxes are the per-step hidden states that make up ``output``; vermilion boxes are

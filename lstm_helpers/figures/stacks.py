@@ -44,7 +44,9 @@ CHAR_W = (
 )
 
 
-def _stack_configs(layers: object) -> list[LayerConfig]:
+def _stack_configs(
+    layers: keras.Model | Sequence[keras.layers.Layer],
+) -> list[LayerConfig]:
     if isinstance(layers, keras.Model):
         recurrent = tuple(getattr(keras.layers, kind) for kind in RNN_KINDS)
         layers = [
@@ -84,7 +86,9 @@ def _stack_configs(layers: object) -> list[LayerConfig]:
     return configs
 
 
-def draw_stack(layers: object, timesteps: int = 4) -> Figure:
+def draw_stack(
+    layers: keras.Model | Sequence[keras.layers.Layer], timesteps: int = 4
+) -> Figure:
     """Draw a stack of recurrent layers unrolled over ``timesteps`` steps, bottom layer first.
 
     Every layer but the top one returns its hidden state at every step (blue), and the layer
