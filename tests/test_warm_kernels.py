@@ -6,6 +6,7 @@ every chapter with); the fork, the launcher and the process handling are the sam
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -75,15 +76,24 @@ def starter():
     starter.close()
 
 
+@contextlib.contextmanager
+def new_kernel(starter: KernelStarter, cwd: Path):
+    """A kernel from ``starter``, as nbval starts one, in ``cwd``; shut down afterwards."""
+    km, kc = starter.start_new_kernel(
+        kernel_name=NBVAL_KERNEL, cwd=str(cwd), stderr=subprocess.DEVNULL
+    )
+    try:
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+
+
 @pytest.fixture
 def kernel(starter, tmp_path):
-    km, kc = starter.start_new_kernel(
-        kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
-    )
-    yield km, kc
-    kc.stop_channels()
-    if km.has_kernel:
-        km.shutdown_kernel(now=True)
+    with new_kernel(starter, tmp_path) as started:
+        yield started
 
 
 def state_of(kc) -> dict:
@@ -92,26 +102,19 @@ def state_of(kc) -> dict:
     return json.loads(printed)
 
 
+def state_in_new_kernel(starter: KernelStarter, cwd: Path) -> dict:
+    """What :data:`STATE` prints in a new kernel from ``starter``."""
+    with new_kernel(starter, cwd) as (_, kc):
+        return state_of(kc)
+
+
 def test_a_warm_kernel_sees_what_a_fresh_one_sees(starter, tmp_path):
-    warm_km, kc = starter.start_new_kernel(
-        kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
-    )
+    warm = state_in_new_kernel(starter, tmp_path)
+    # No warm process: the ordinary command, over Unix sockets.
+    fresh_starter = KernelStarter()
     try:
-        warm = state_of(kc)
+        fresh = state_in_new_kernel(fresh_starter, tmp_path)
     finally:
-        kc.stop_channels()
-        warm_km.shutdown_kernel(now=True)
-    fresh_starter = (
-        KernelStarter()
-    )  # no warm process: the ordinary command, over Unix sockets
-    km, fresh_kc = fresh_starter.start_new_kernel(
-        kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
-    )
-    try:
-        fresh = state_of(fresh_kc)
-    finally:
-        fresh_kc.stop_channels()
-        km.shutdown_kernel(now=True)
         fresh_starter.close()
     assert warm["ppid"] == starter.warm.ready["pid"] and fresh["ppid"] == os.getpid()
     assert warm["pid"] != starter.warm.ready["pid"]
@@ -124,28 +127,19 @@ def test_a_warm_kernel_sees_what_a_fresh_one_sees(starter, tmp_path):
 
 
 def test_what_one_warm_kernel_changes_is_not_in_the_next(starter, tmp_path):
-    def start():
-        return starter.start_new_kernel(
-            kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
+    with new_kernel(starter, tmp_path) as (_, kc):
+        run(
+            kc,
+            "import json, os, random\njson.CHANGED = True\nos.environ['CHANGED'] = '1'\n"
+            "os.chdir('/')\nprint(random.random())",
         )
-
-    km, kc = start()
-    run(
-        kc,
-        "import json, os, random\njson.CHANGED = True\nos.environ['CHANGED'] = '1'\n"
-        "os.chdir('/')\nprint(random.random())",
-    )
-    first_random = run(kc, "print(random.random())")[0]
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
-    km, kc = start()
-    printed, _ = run(
-        kc,
-        "import json, os, random\nprint(hasattr(json, 'CHANGED'), "
-        "'CHANGED' in os.environ, os.getcwd())\nprint(random.random())",
-    )
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
+        first_random = run(kc, "print(random.random())")[0]
+    with new_kernel(starter, tmp_path) as (_, kc):
+        printed, _ = run(
+            kc,
+            "import json, os, random\nprint(hasattr(json, 'CHANGED'), "
+            "'CHANGED' in os.environ, os.getcwd())\nprint(random.random())",
+        )
     flags, second_random = printed.splitlines()
     assert flags == f"False False {tmp_path}"
     assert (
@@ -263,14 +257,7 @@ def test_a_kernel_the_warm_process_cannot_fork_starts_fresh_and_says_why(
 ):
     monkeypatch.setenv("LSTM_BOOK_TEST_VARIABLE", "set after the warm process started")
     before = starter.report()["fresh"]
-    km, kc = starter.start_new_kernel(
-        kernel_name=NBVAL_KERNEL, cwd=str(tmp_path), stderr=subprocess.DEVNULL
-    )
-    try:
-        state = state_of(kc)
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+    state = state_in_new_kernel(starter, tmp_path)
     assert state["ppid"] == os.getpid()  # the launcher became the ordinary kernel
     assert (
         state["env"]["LSTM_BOOK_TEST_VARIABLE"] == "set after the warm process started"
