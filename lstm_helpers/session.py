@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import linecache
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from lstm_helpers._checks import integer
 from lstm_helpers._runtime import keras, native_stderr_silenced
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 __all__ = ["setup"]
 
@@ -14,7 +23,10 @@ def setup(seed: int = 0) -> None:
     """Seed Python, NumPy and the Keras backend, and make printing stable.
 
     Importing :mod:`lstm_helpers` has already silenced TensorFlow's start-up logging (see
-    :mod:`lstm_helpers._runtime`); this call adds the per-chapter part.
+    :mod:`lstm_helpers._runtime`); this call adds the per-chapter part. In IPython it also
+    shows figures inline and shows an error as the book does: the line of the notebook's own
+    code that raised it, then the exception's type and message, without the frames inside
+    Keras and the libraries under it (introduced in chapter 1, "What ``setup(seed=0)`` does").
 
     Parameters
     ----------
@@ -36,7 +48,11 @@ def setup(seed: int = 0) -> None:
     keras.backend.clear_session()
     seed_everything(seed)
     np.set_printoptions(precision=4, suppress=True)
-    _show_figures_inline()
+    shell = _ipython()
+    if shell is not None:
+        # Figures built without pyplot are shown once, as the cell's result.
+        shell.run_line_magic("matplotlib", "inline")
+        shell.set_custom_exc((Exception,), _show_short_error)
 
 
 def seed_everything(seed: int) -> None:
@@ -49,17 +65,61 @@ def seed_everything(seed: int) -> None:
         keras.utils.set_random_seed(integer("seed", seed, low=0))
 
 
-def _show_figures_inline() -> None:
-    """In IPython, display a returned matplotlib ``Figure`` as a PNG.
-
-    The book's drawing helpers build figures without pyplot (so a figure is shown once, as the
-    cell's result, not a second time by pyplot); IPython only learns to render such figures
-    once the inline backend is set up.
-    """
+def _ipython() -> InteractiveShell | None:
+    """The running IPython shell, or None outside IPython."""
     try:
         from IPython import get_ipython
     except ImportError:
-        return
+        return None
     shell = get_ipython()
-    if shell is not None and hasattr(shell, "run_line_magic"):
-        shell.run_line_magic("matplotlib", "inline")
+    return shell if hasattr(shell, "run_line_magic") else None
+
+
+def _short_error(
+    cell_label: Callable[[str], str | None],
+    error: BaseException,
+    tb: TracebackType | None,
+) -> list[str]:
+    """An error as the book shows it: the statements of the notebook's own cells that led to
+    it, numbered as IPython numbers them, then the exception's type and message.
+
+    ``cell_label(filename)`` names a frame's file as IPython does (``"Cell In[3]"``) when the
+    file is a notebook cell, else returns None; the frames of other files (Keras, the
+    backends, this package) are left out, and so are chained exceptions.
+    """
+    lines = []
+    for frame in traceback.extract_tb(tb):
+        label = cell_label(frame.filename)
+        if label is None:
+            continue
+        last = frame.end_lineno or frame.lineno
+        numbered = [
+            f"{'---->' if n == frame.lineno else '     '} {n} "
+            + linecache.getline(frame.filename, n).rstrip()
+            for n in range(frame.lineno, last + 1)
+        ]
+        lines.append("\n".join([f"{label}, line {frame.lineno}", *numbered, ""]))
+    message = str(error)
+    lines.append(
+        f"\x1b[0;31m{type(error).__name__}\x1b[0m"
+        + (f": {message}" if message else "")
+    )
+    return lines
+
+
+def _show_short_error(
+    shell: InteractiveShell,
+    kind: type[BaseException],
+    error: BaseException,
+    tb: TracebackType | None,
+    tb_offset: int | None = None,
+) -> list[str]:
+    """IPython's custom exception handler: send :func:`_short_error`'s lines as the error."""
+
+    def cell_label(filename: str) -> str | None:
+        named = shell.compile.format_code_name(filename)
+        return " ".join(named) if named else None
+
+    lines = _short_error(cell_label, error, tb)
+    shell._showtraceback(kind, error, lines)  # what IPython's own display ends with
+    return lines

@@ -23,7 +23,6 @@ import ast
 import json
 import os
 import sys
-import sysconfig
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -35,7 +34,6 @@ from nbclient.util import run_sync
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 TIMEOUT_SECONDS = 600
-RAISES_MARKER = "# NBVAL_RAISES_EXCEPTION"
 # Notebook metadata key for the versions that produced the stored outputs (_ext/output_versions.py
 # prints them on the chapter's page; nbval does not compare metadata).
 VERSIONS_KEY = "executed_with"
@@ -110,20 +108,6 @@ def coalesce_streams(outputs: list) -> list:
     return merged
 
 
-def expects_error(cell: nbformat.NotebookNode) -> bool:
-    """A cell that shows an error on purpose starts with nbval's marker comment."""
-    return cell.cell_type == "code" and cell.source.lstrip().startswith(RAISES_MARKER)
-
-
-def readable_traceback(lines: list[str]) -> list[str]:
-    """Drop this machine's paths from a stored traceback (the site shows it; nbval ignores it)."""
-    site_packages = sysconfig.get_paths()["purelib"]
-    return [
-        line.replace(site_packages, "site-packages").replace(str(ROOT) + "/", "")
-        for line in lines
-    ]
-
-
 def kernel_versions(client: NotebookClient) -> dict:
     """Ask the still-running kernel which Keras, backend and frameworks it used (silently)."""
     msg_id = client.kc.execute(
@@ -149,25 +133,16 @@ def kernel_versions(client: NotebookClient) -> dict:
 def run(path: Path) -> tuple[nbformat.NotebookNode, float]:
     """Execute a notebook from scratch in a fresh kernel, without saving it.
 
-    Cells marked ``# NBVAL_RAISES_EXCEPTION`` may raise (nbval checks that they do); any other
-    error stops the run. Returns the executed notebook and the seconds it took, kernel start
-    included.
+    Cells tagged ``raises-exception`` may raise (nbclient lets them, and nbval checks that they
+    do); any other error stops the run. Returns the executed notebook and the seconds it took,
+    kernel start included.
     """
     nb = nbformat.read(path, as_version=4)
-    tagged = []
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop("execution", None)
-        tags = cell.metadata.setdefault("tags", [])
-        if expects_error(cell) and "raises-exception" not in tags:
-            tags.append(
-                "raises-exception"
-            )  # nbclient's way to let this one cell raise
-            tagged.append(cell)
-        if not tags:
-            del cell.metadata["tags"]
     started = time.perf_counter()
     client = NotebookClient(
         nb,
@@ -184,12 +159,7 @@ def run(path: Path) -> tuple[nbformat.NotebookNode, float]:
         nb.metadata[VERSIONS_KEY] = kernel_versions(client)
     finally:
         client._cleanup_kernel()
-    seconds = time.perf_counter() - started
-    for cell in tagged:
-        cell.metadata["tags"].remove("raises-exception")
-        if not cell.metadata["tags"]:
-            del cell.metadata["tags"]
-    return nb, seconds
+    return nb, time.perf_counter() - started
 
 
 def execute(path: Path) -> float:
@@ -204,9 +174,6 @@ def execute(path: Path) -> float:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
-            for output in cell.outputs:
-                if output.get("output_type") == "error":
-                    output["traceback"] = readable_traceback(output["traceback"])
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return seconds

@@ -104,30 +104,49 @@ def test_has_a_summary_and_an_exercise(path):
     assert "## Exercise" in markdown, f"{path.name} has no exercise"
 
 
-NBVAL_MARKERS = {
-    "NBVAL_IGNORE_OUTPUT",
-    "NBVAL_CHECK_OUTPUT",
-    "NBVAL_RAISES_EXCEPTION",
-    "NBVAL_SKIP",
-}
+# What the test harness reads from a cell goes in its tags, where a reader does not see it.
+HARNESS_COMMENTS = re.compile(r"#.*\b(NBVAL_[A-Z_]+|noqa|PYTEST_VALIDATE)")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_nbval_markers_are_written_as_nbval_reads_them(path):
-    """nbval only honours a comment line that is exactly the marker: in
-    ``# NBVAL_IGNORE_OUTPUT: rounding differs``, it sees no marker, compares the cell, and the
-    chapter then fails only on another backend or machine. The reason goes on the next line."""
-    cells = [
-        c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"
-    ]
-    for index, cell in enumerate(cells):
+def test_no_harness_comments_in_code_cells(path):
+    """nbval's markers are cell tags (``raises-exception``, ``nbval-ignore-output``) and lint
+    exceptions live in pyproject.toml: a code cell shows the reader only the lesson."""
+    for index, cell in enumerate(code_cells(path), start=1):
         for line in "".join(cell["source"]).splitlines():
-            comment = line.strip()
-            if comment.startswith("#") and "NBVAL_" in comment:
-                assert comment.lstrip("#").strip() in NBVAL_MARKERS, (
-                    f"{path.name} Cell {index}: {comment!r} is not a marker nbval recognises; "
-                    "put the marker alone on its line and the reason on the next"
-                )
+            found = HARNESS_COMMENTS.search(line)
+            assert not found, (
+                f"{path.name} code cell {index}: {found[1]!r} in {line.strip()!r}; use a cell "
+                "tag (raises-exception, nbval-ignore-output) or fix what the linter found"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_errors_are_shown_on_purpose_and_short(path):
+    """A stored error comes from a cell tagged ``raises-exception`` (and such a cell stored
+    one), and it shows what setup() makes of it: the lines of the notebook's own cells and the
+    exception, no library frames, no file paths."""
+    for index, cell in enumerate(code_cells(path), start=1):
+        errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        tagged = "raises-exception" in cell["metadata"].get("tags", [])
+        assert bool(errors) == tagged, f"{path.name} code cell {index}: " + (
+            "an error without the raises-exception tag"
+            if errors
+            else "tagged raises-exception, but stored no error"
+        )
+        for error in errors:
+            shown = ANSI.sub("", "\n".join(error["traceback"]))
+            frames = re.findall(
+                r"^(?!Cell In\[\d+\], line \d+$)\S.*, line \d+", shown, re.M
+            )
+            assert "File " not in shown and "Traceback" not in shown and not frames, (
+                f"{path.name} code cell {index}: the stored error shows library frames; "
+                "was setup() called before it?"
+            )
+            assert shown.rstrip().endswith(ANSI.sub("", error["evalue"]).rstrip()), (
+                f"{path.name} code cell {index}: the error's last line is not its message"
+            )
 
 
 def see_through_pixels(png: bytes) -> int:
