@@ -149,6 +149,41 @@ def test_errors_are_shown_on_purpose_and_short(path):
             )
 
 
+# The widest line a code cell shows on the site without scrolling sideways (pyproject.toml's
+# ruff line-length, measured in Chromium); an output block is no wider than a code cell.
+OUTPUT_WIDTH = 87
+
+
+def printed_lines(output: dict) -> list[str]:
+    """The lines a stored output shows as text: a stream, or a result's text/plain where
+    the site has nothing richer to show (no HTML, no picture)."""
+    if output["output_type"] == "stream":
+        return "".join(output["text"]).splitlines()
+    data = output.get("data", {})
+    if output["output_type"] in ("execute_result", "display_data") and not (
+        {"text/html", "image/png"} & set(data)
+    ):
+        return "".join(data.get("text/plain", "")).splitlines()
+    return []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_printed_lines_fit_the_page(path):
+    """A printed line longer than a code cell is wide scrolls sideways at 1440 px, or wraps in
+    the middle of a table on a phone and in the PDF: print it in shorter lines."""
+    too_wide = [
+        (index, len(line), line[:60])
+        for index, cell in enumerate(code_cells(path), start=1)
+        for output in cell.get("outputs", [])
+        for line in printed_lines(output)
+        if len(line) > OUTPUT_WIDTH
+    ]
+    assert not too_wide, (
+        f"{path.name}: printed lines over {OUTPUT_WIDTH} characters "
+        f"(code cell, length, start): {too_wide}"
+    )
+
+
 def see_through_pixels(png: bytes) -> int:
     """How many pixels of a PNG are not fully opaque (alpha below 255 of 255).
 
