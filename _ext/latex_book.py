@@ -36,8 +36,16 @@ TEMPLATES = Path(__file__).resolve().parent / "latex_templates"
 LINE_WIDTH = 46.8
 COLUMN_PADDING = 1.2
 # FreeMono is monospaced at 0.6 em; FreeSerif's letters average under 0.5 em: 0.5 leaves room.
+# A header row is set in FreeSans, wider: 0.6.
 CODE_CHARACTER = 0.6
 TEXT_CHARACTER = 0.5
+HEADER_CHARACTER = 0.6
+# What a code cell printed is indented by 20 pt (jupyterBook.cls: adjustwidth{20pt}).
+OUTPUT_INDENT = 2.0
+# \small in a 10 pt document: 9 pt, the size of a table a code cell printed.
+OUTPUT_FONT = 0.9
+# Added to every column's needs, so that a piece measured exactly still fits (digits are 0.5 em).
+SLACK = 0.5
 # Where lstmbook.sty lets inline code break (after these characters, and at spaces), from the
 # best breaks to the last resort: a column is made wide enough to need only the best ones
 # when the line has room for that.
@@ -59,6 +67,7 @@ class ColumnText:
 
 def measure(entry: nodes.Element) -> ColumnText:
     """Width of a table cell set on one line, and of its widest unbreakable pieces."""
+    header = any(isinstance(a, nodes.thead) for a in _ancestors(entry, None))
     natural = 0.0
     unbreakable = [0.0] * len(CODE_BREAKS)
     for paragraph in entry.findall(nodes.TextElement):
@@ -70,7 +79,13 @@ def measure(entry: nodes.Element) -> ColumnText:
             code = any(
                 isinstance(a, nodes.literal) for a in _ancestors(text, paragraph)
             )
-            width = CODE_CHARACTER if code else TEXT_CHARACTER
+            width = (
+                CODE_CHARACTER
+                if code
+                else HEADER_CHARACTER
+                if header
+                else TEXT_CHARACTER
+            )
             for character in text.astext():
                 line += width
                 for level, breaks in enumerate(CODE_BREAKS):
@@ -82,7 +97,19 @@ def measure(entry: nodes.Element) -> ColumnText:
                     if code and character in breaks:
                         pieces[level] = 0.0
         natural = max(natural, line)
-    return ColumnText(natural, tuple(unbreakable))
+    if header:
+        # A column's heading may break wherever code can (return_ | sequences): its width
+        # is the body's to decide.
+        unbreakable = [unbreakable[-1]] * len(CODE_BREAKS)
+    return ColumnText(natural + SLACK, tuple(width + SLACK for width in unbreakable))
+
+
+def _in_output(node: nodes.Node) -> bool:
+    """Whether the node is in what a code cell printed (myst-nb's cell_output container)."""
+    return any(
+        isinstance(a, nodes.container) and "cell_output" in a["classes"]
+        for a in _ancestors(node, None)
+    )
 
 
 def _ancestors(node: nodes.Node, stop: nodes.Node):
@@ -92,22 +119,31 @@ def _ancestors(node: nodes.Node, stop: nodes.Node):
 
 
 def share(naturals: list[float], minimums: list[float], room: float) -> list[float]:
-    """Column widths summing to ``room``. A column that fits in an equal share of what is
-    left keeps its natural width (a short column is not wrapped); the others share the rest
-    in proportion to their natural widths, like tabulary, but none below its minimum."""
+    """Column widths summing to ``room`` (the minimums must fit in it).
+
+    A column that fits in an equal share of what is left keeps its natural width (a short
+    column is not wrapped). The others get their minimum, and the rest of the line in
+    proportion to what each still lacks of its natural width (as browsers lay out a table):
+    a column of short words does not take room from one of long lines.
+    """
     fixed: dict[int, float] = {}
-    while len(fixed) < len(naturals):
+    while True:
         free = [i for i in range(len(naturals)) if i not in fixed]
+        if not free:
+            break
         left = room - sum(fixed.values())
         short = {i: naturals[i] for i in free if naturals[i] <= left / len(free)}
         rest = sum(minimums[i] for i in free if i not in short)
-        if short and sum(short.values()) + rest <= left:
-            fixed.update(short)
-            continue
-        total = sum(naturals[i] for i in free)
-        widths = {i: left * naturals[i] / total for i in free}
-        narrow = {i: minimums[i] for i in free if widths[i] < minimums[i]}
-        fixed.update(narrow or widths)
+        if not short or sum(short.values()) + rest > left:
+            break
+        fixed.update(short)
+    if free:
+        extra = left - sum(minimums[i] for i in free)
+        lacking = {i: naturals[i] - minimums[i] for i in free}
+        total = sum(lacking.values())
+        for i in free:
+            part = lacking[i] / total if total > 0 else 1 / len(free)
+            fixed[i] = minimums[i] + extra * part
     return [fixed[i] for i in range(len(naturals))]
 
 
@@ -134,7 +170,14 @@ class TableColumnWidths(SphinxPostTransform):
             for row in rows:
                 for column, entry in zip(columns, row.children):
                     column.widen(measure(entry))
-            room = LINE_WIDTH - COLUMN_PADDING * len(columns)
+            # A table a code cell printed is set small (9 pt, lstmbook.sty): the same line
+            # holds more of its ems.
+            scale = OUTPUT_FONT if _in_output(table) else 1.0
+            for column in columns:
+                column.natural *= scale
+                column.unbreakable = tuple(w * scale for w in column.unbreakable)
+            line_width = LINE_WIDTH - (OUTPUT_INDENT if _in_output(table) else 0.0)
+            room = line_width - COLUMN_PADDING * len(columns)
             naturals = [column.natural for column in columns]
             if sum(naturals) <= room:
                 continue  # fits on the line: tabulary gives each column its natural width
@@ -151,7 +194,7 @@ class TableColumnWidths(SphinxPostTransform):
                     location=table,
                 )
                 widths = minimums
-            # Sphinx writes \X{width}{total}: tenths of an em, the padding included.
+            # Sphinx writes \X{width}{total}: shares of the line, the padding included.
             tenths = [round(10 * (width + COLUMN_PADDING)) for width in widths]
             for colspec, width in zip(colspecs, tenths):
                 colspec["colwidth"] = width
