@@ -8,21 +8,34 @@ it: it needs the PDF (XeLaTeX and Debian's TeX Live, see README.md) and poppler-
 (``pdftotext``, ``pdfimages``). Set ``PDF`` to check another file. It reads the text with
 ``pdftotext`` and checks, for every page in _toc.yml: its title; a sample of what its code cells
 printed (the stored outputs, which nbval checks, so these are lines Keras really printed),
-including the plain-text form of every output that is a table on the site (``describe``); and
-that the PDF holds as many pictures (``pdfimages -list``) as the pages have: every stored figure
-and every image in a Markdown page (the SVG overview is rendered to PNG for LaTeX).
+including every output that is a table on the site (``describe``, the cheat sheet) in the form
+the LaTeX builder prints it; and that the PDF holds as many pictures (``pdfimages -list``) as the
+pages have: every stored figure and every image in a Markdown page (the SVG overview is
+rendered to PNG for LaTeX).
+
+And that the PDF reads as a book, not as a printed web page (issue 20): no chapter title
+uppercased (``2. RETURN_SEQUENCES=TRUE`` is other code); no word outside the text block or on
+top of another (a table column running into the next or into the margin, from the word boxes
+of ``pdftotext -bbox``); no code hyphenated at a line end (``re-turn_state=True``); no
+instructions for the website (a rocket button, an explorer that needs JavaScript). The tables
+a cell printed: see ``test_table_outputs_print_as_tables``.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import subprocess
+import unicodedata
+from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
+from myst_nb.core.render import get_mime_priority
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = Path(
@@ -33,6 +46,23 @@ SAMPLE_PER_NOTEBOOK = 4
 # Output lines longer than this may be wrapped in the PDF (a verbatim block is about 80 wide).
 LONGEST_SAMPLED_LINE = 70
 HIDDEN_TAGS = {"remove-cell", "remove-output"}
+# The text block: Sphinx's LaTeX default margins (geometry hmargin=1in) on either side.
+MARGIN = 72.0
+# pdftotext's word boxes are rounded; a box this far past an edge or into another is a defect.
+TOLERANCE = 0.5
+# Phrases that only make sense on the website: its buttons and menus, and the shape explorer,
+# which needs JavaScript. On the site they are wrapped in {only} html.
+WEB_ONLY = (
+    "rocket",
+    "button",
+    "click",
+    "the same menu",
+    "try it",
+    "javascript",
+    "explorer below",
+)
+# Sphinx's mark at the start of a code line it wrapped (not a hyphen).
+CONTINUATION = "\u21aa"
 
 
 def toc_sources() -> list[Path]:
@@ -129,12 +159,71 @@ def sampled_lines(path: Path) -> list[str]:
     return lines[:SAMPLE_PER_NOTEBOOK]
 
 
-def table_outputs(path: Path) -> list[str]:
-    """The plain-text form of outputs the site shows as an HTML table (describe's tables)."""
+def latex_priority() -> list[str]:
+    """The mime types myst-nb's LaTeX builder prints, best first: its defaults for ``latex``
+    (application/pdf, image/png, image/jpeg, text/latex, text/markdown, text/plain; never
+    text/html) with the book's ``nb_mime_priority_overrides``."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    overrides = (
+        config.get("sphinx", {}).get("config", {}).get("nb_mime_priority_overrides")
+    )
+    return get_mime_priority("latex", [tuple(o) for o in overrides or []])
+
+
+LATEX_PRIORITY = latex_priority()
+
+
+def printed_mime_type(output: dict) -> str | None:
+    """The mime type of an output that the PDF shows."""
+    data = output.get("data", {})
+    return next((mime for mime in LATEX_PRIORITY if mime in data), None)
+
+
+def table_outputs(path: Path) -> list[dict]:
+    """The outputs the site shows as an HTML table (describe's tables, the cheat sheet)."""
+    return [o for o in shown_outputs(path) if "text/html" in o.get("data", {})]
+
+
+def markdown_cell_text(cell: str) -> str:
+    """A table cell's Markdown as the reader sees it: code without its backticks, the rest
+    without emphasis marks or backslash escapes."""
+    parts = re.split(r"(`[^`]*`)", cell)
+    return "".join(
+        part[1:-1]
+        if part.startswith("`")
+        else re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)\*", "", part))
+        for part in parts
+    ).strip()
+
+
+def markdown_table_rows(markdown: str) -> list[list[str]]:
+    """The rows of the tables in a Markdown output, header first: a pipe table's ``| a | b |``
+    lines, or a MyST ``{list-table}``'s ``* - a`` / ``  - b`` items (a cell's further
+    paragraphs belong to it)."""
+    rows: list[list[str]] = []
+    in_list_table = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            in_list_table = "{list-table}" in line
+        elif in_list_table and line.startswith("* -"):
+            rows.append([line[3:]])
+        elif in_list_table and line.startswith("  -") and rows:
+            rows[-1].append(line[3:])
+        elif in_list_table and line.startswith("    ") and rows:
+            rows[-1][-1] += " " + line.strip()
+        elif not in_list_table and line.startswith("|"):
+            cells = re.split(r"(?<!\\)\|", line.strip().strip("|"))
+            if not all(re.fullmatch(r"\s*:?-+:?\s*", c) for c in cells):
+                rows.append(cells)
+    return [[markdown_cell_text(c) for c in row] for row in rows]
+
+
+def markdown_tables(path: Path) -> list[list[list[str]]]:
+    """The rows of each table output that the PDF prints from its text/markdown form."""
     return [
-        "".join(o["data"]["text/plain"])
-        for o in shown_outputs(path)
-        if "text/html" in o.get("data", {}) and "text/plain" in o["data"]
+        markdown_table_rows("".join(o["data"]["text/markdown"]))
+        for o in table_outputs(path)
+        if printed_mime_type(o) == "text/markdown"
     ]
 
 
@@ -184,8 +273,10 @@ def test_every_page_is_in_the_pdf(source, pdf_text):
             f"{source.name}: output line {line!r} not in the PDF"
         )
     for table in table_outputs(source):
+        if printed_mime_type(table) != "text/plain":
+            continue  # a table: test_table_outputs_are_tables_in_the_pdf
         # Line by line: a line longer than the page is wrapped (with a continuation mark).
-        for line in table.splitlines():
+        for line in "".join(table["data"]["text/plain"]).splitlines():
             if len(line) <= LONGEST_SAMPLED_LINE:
                 assert normalise(line) in pdf_text, (
                     f"{source.name}: {line!r} not in the PDF"
@@ -208,3 +299,195 @@ def test_every_picture_is_in_the_pdf():
     assert len(images) == sum(expected.values()), (
         f"the PDF has {len(images)} pictures, the pages {sum(expected.values())}: {expected}"
     )
+
+
+class Word(NamedTuple):
+    """A word as ``pdftotext -bbox`` places it: page (from 1), box in pt from the top left."""
+
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    page_width: float
+
+
+@pytest.fixture(scope="module")
+def words() -> list[Word]:
+    """Every word of the PDF with its box, in the order the PDF draws them."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(PDF), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = []
+    pages = re.findall(
+        r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', xhtml, re.S
+    )
+    for number, (width, page) in enumerate(pages, start=1):
+        for box in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+            r"(.*?)</word>",
+            page,
+        ):
+            x0, y0, x1, y1 = map(float, box.groups()[:4])
+            found.append(
+                Word(number, x0, y0, x1, y1, html.unescape(box[5]), float(width))
+            )
+    return found
+
+
+@pytest.fixture(scope="module")
+def pdf_raw() -> str:
+    """The text in the order the PDF draws it (-raw): a table cell's lines stay together."""
+    raw = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(PDF), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return despace(raw)
+
+
+def despace(text: str) -> str:
+    """Text without any white space, where a line may end anywhere (a table cell)."""
+    return re.sub(r"\s+", "", normalise(text))
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_titles_keep_their_case(source, pdf_text):
+    """fncychap's Bjarne style (Sphinx's default) printed "2. RETURN_SEQUENCES=TRUE"."""
+    shown = normalise(title(source))
+    if shown != shown.upper():
+        assert shown.upper() not in pdf_text, (
+            f"{source.name}: its title is printed in capitals: {shown.upper()!r}"
+        )
+
+
+def test_text_stays_in_the_text_block(words):
+    """No word past the margins: a table column wider than the page, or a code line."""
+    outside = [
+        f"page {w.page}: {w.text!r} {max(MARGIN - w.x0, w.x1 - w.page_width + MARGIN):.1f} pt"
+        for w in words
+        if w.x0 < MARGIN - TOLERANCE or w.x1 > w.page_width - MARGIN + TOLERANCE
+    ]
+    assert not outside, f"{len(outside)} words outside the text block: {outside[:10]}"
+
+
+def accent(text: str) -> bool:
+    """Only combining marks: the tilde of a math h~ is a word of its own, over the h."""
+    return all(unicodedata.category(c).startswith("M") for c in text)
+
+
+def test_no_word_is_printed_over_another(words):
+    """A table column too narrow for a word lets it run on under the next column."""
+    by_page = defaultdict(list)
+    for word in words:
+        by_page[word.page].append(word)
+    overlaps = []
+    for page in by_page.values():
+        page.sort(key=lambda w: w.x0)
+        for i, left in enumerate(page):
+            for right in page[i + 1 :]:
+                if right.x0 > left.x1 - TOLERANCE:
+                    break
+                overlap = min(left.x1, right.x1) - right.x0
+                if (
+                    overlap > TOLERANCE
+                    and min(left.y1, right.y1) - max(left.y0, right.y0) > 2
+                    and not accent(right.text)
+                ):
+                    overlaps.append(
+                        f"page {left.page}: {left.text!r} over {right.text!r} "
+                        f"by {overlap:.1f} pt"
+                    )
+    assert not overlaps, f"{len(overlaps)} overlapping words: {overlaps[:10]}"
+
+
+def test_code_is_not_hyphenated(words):
+    """A hyphen TeX adds at a line end turns code into other code: re-turn_state=True."""
+    hyphenated = []
+    for word, following in zip(words, words[1:]):
+        if (
+            len(word.text) > 1
+            and word.text.endswith("-")
+            and following.y0 > word.y0 + 1  # the next line
+            and not following.text.startswith(CONTINUATION)  # a wrapped code line
+        ):
+            joined = (word.text[:-1] + following.text).strip("().,;:'\"")
+            if re.search(r"[_=(]|\.\w", joined):
+                hyphenated.append(f"page {word.page}: {word.text}{following.text}")
+    assert not hyphenated, f"code hyphenated at a line end: {hyphenated}"
+
+
+def test_the_migration_table_is_whole(pdf_raw):
+    """Chapter 19's Keras 2 -> 3 table: each row's Keras 2, Keras 3 and On Keras 3 cells in
+    order (the column of links prints section titles, not the Markdown)."""
+    chapter = notebook(ROOT / "chapters" / "19_keras2_to_keras3.ipynb")
+    cell = next(c for c in chapter["cells"] if c.get("id") == "k2-migration-table")
+    rows = markdown_table_rows("".join(cell["source"]))
+    assert len(rows) > 10, "the migration table has no rows"
+    missing = [row[:3] for row in rows if despace("".join(row[:3])) not in pdf_raw]
+    assert not missing, f"rows of the migration table not in the PDF: {missing}"
+
+
+def test_no_web_only_text(pdf_text):
+    """Instructions for the website (its buttons, the JavaScript shape explorer) are
+    wrapped in {only} html; none is left in the PDF."""
+    found = [
+        pdf_text[max(0, m.start() - 40) : m.end() + 40]
+        for phrase in WEB_ONLY
+        for m in re.finditer(re.escape(phrase), pdf_text, flags=re.I)
+    ]
+    assert not found, f"web-only text in the PDF: {found}"
+
+
+# ENABLE AT MERGE (issue 20, "the cheat sheet and describe outputs as real LaTeX tables"):
+# the two tests below wait for lstm_helpers's describe() and cheat_sheet() to return their
+# tables as text/markdown (a _repr_markdown_, next to the HTML the site shows) and for
+# _config.yml's sphinx.config to set nb_render_markdown_format: myst. Today the PDF prints
+# their text/plain form, wrapped at the page edge. Remove the xfail mark at the merge: strict,
+# it fails (XPASS) as soon as every table output carries text/markdown.
+MARKDOWN_TABLE_SOURCES = [s for s in SOURCES if markdown_tables(s)]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ENABLE AT MERGE: remove this mark once describe() and cheat_sheet() emit "
+    "text/markdown and the chapters are re-executed",
+)
+def test_table_outputs_print_as_tables():
+    """Every output that is a table on the site is a table in the PDF: myst-nb's LaTeX
+    builder prints its text/markdown (never text/html), as MyST, not CommonMark."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    assert config.get("nb_render_markdown_format") == "myst", (
+        "myst-nb renders text/markdown as CommonMark by default: no tables"
+    )
+    plain = {
+        source.name: count
+        for source in SOURCES
+        if (
+            count := sum(
+                printed_mime_type(o) != "text/markdown" for o in table_outputs(source)
+            )
+        )
+    }
+    assert not plain, f"table outputs the PDF prints as plain text, per page: {plain}"
+
+
+@pytest.mark.parametrize("source", MARKDOWN_TABLE_SOURCES, ids=lambda p: p.stem)
+def test_table_outputs_are_tables_in_the_pdf(source, pdf_raw, pdf_text):
+    """Each row of a table output in order in the PDF, and not its plain-text form."""
+    for table in table_outputs(source):
+        if printed_mime_type(table) != "text/markdown":
+            continue
+        rows = markdown_table_rows("".join(table["data"]["text/markdown"]))
+        assert len(rows) >= 2, f"{source.name}: a text/markdown output without a table"
+        missing = [row for row in rows if despace("".join(row)) not in pdf_raw]
+        assert not missing, f"{source.name}: rows not in the PDF: {missing}"
+        widest = max("".join(table["data"]["text/plain"]).splitlines(), key=len)
+        assert normalise(widest) not in pdf_text, (
+            f"{source.name}: the table's plain-text form is in the PDF: {widest!r}"
+        )
