@@ -282,7 +282,24 @@
     root.setAttribute("data-ready", "true");
   }
 
+  /* The cheat sheet's table on a phone: each cell gets its column's header as data-label,
+     which shape-explorer.css shows when it turns the rows into cards. */
+  function labelCheatSheets() {
+    document.querySelectorAll("table.lstm-cheat-sheet").forEach(function (table) {
+      var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (headers[index]) cell.setAttribute("data-label", headers[index]);
+        });
+      });
+      table.classList.add("se-labelled");
+    });
+  }
+
   function start() {
+    labelCheatSheets();
     var root = document.getElementById("shape-explorer");
     if (!root) return;
     fetch(DATA_URL)
