@@ -11,6 +11,15 @@
   ``make pdf`` has built it (``make pdf`` also copies it here itself, after the HTML build);
   the landing page links to it.
 
+MathJax is loaded only by a page with equations of its own. Sphinx's mathjax extension also
+loads it on a page whose toctree includes a page with equations (``MathDomain.has_equations``
+follows ``toctree_includes``): the landing page, whose hidden toctree is the whole book, loaded
+1.2 MB of MathJax for no equation. ``drop_mathjax_without_math`` takes it out of such pages.
+
+The landing page's Colab link is made here too, as the substitution ``{{ colab_start }}``
+(MyST), from the repository and the Colab address in _config.yml, like the chapters' own
+Colab buttons, so the repository's address stays written in one place.
+
 It also gives sphinxext-opengraph the site's address from ``html.baseurl`` in _config.yml (the
 one place it is written; sphinx-sitemap reads ``html_baseurl`` itself).
 
@@ -91,6 +100,50 @@ def site_url_for_opengraph(app, config) -> None:
         config.ogp_site_name = config.html_title
 
 
+def drop_mathjax_without_math(app, pagename, templatename, context, doctree) -> None:
+    """Take MathJax (its configuration and its script) out of a page without equations."""
+    if app.builder.format != "html" or "math" not in app.env.domains:
+        return
+    if app.env.get_domain("math").data["has_equations"].get(pagename, False):
+        return
+    # The builder has put the path under _static/ (mathjax_path is relative to it).
+    mathjax = {app.config.mathjax_path, f"_static/{app.config.mathjax_path}"}
+    scripts = context.get("script_files", [])
+    scripts[:] = [
+        js
+        for js in scripts
+        if not (
+            js.filename in mathjax
+            or (
+                not js.filename
+                and js.attributes.get("body", "").startswith("window.MathJax")
+            )
+        )
+    ]
+
+
+# The chapter a first-time reader starts with, and where the landing page's Colab link opens it.
+START_NOTEBOOK = "chapters/01_default_output.ipynb"
+
+
+def colab_substitution(app, config) -> None:
+    """``{{ colab_start }}``: a Markdown link opening chapter 1 in Colab, made the way
+    sphinx-book-theme makes a chapter's Colab button (repository, branch, Colab's address)."""
+    options = config.html_theme_options or {}
+    repository = options.get("repository_url", "").rstrip("/")
+    colab = options.get("launch_buttons", {}).get("colab_url", "").rstrip("/")
+    if not repository.startswith("https://github.com/") or not colab:
+        return
+    branch = options.get("repository_branch") or "main"
+    path = (options.get("path_to_docs") or "").strip("/")
+    notebook = f"{path}/{START_NOTEBOOK}" if path else START_NOTEBOOK
+    url = f"{colab}/github/{repository.removeprefix('https://github.com/')}/blob/{branch}/{notebook}"
+    config.myst_substitutions = {
+        **(config.myst_substitutions or {}),
+        "colab_start": f"[Run chapter 1 in Colab]({url})",
+    }
+
+
 def write_assets(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -109,5 +162,8 @@ def write_assets(app, exception) -> None:
 
 def setup(app):
     app.connect("config-inited", site_url_for_opengraph)
+    app.connect("config-inited", colab_substitution)
+    # After sphinx.ext.mathjax's own handler (priority 500) has added MathJax.
+    app.connect("html-page-context", drop_mathjax_without_math, priority=900)
     app.connect("build-finished", write_assets)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
