@@ -122,28 +122,22 @@ def share(naturals: list[float], minimums: list[float], room: float) -> list[flo
     """Column widths summing to ``room`` (the minimums must fit in it).
 
     A column that fits in an equal share of what is left keeps its natural width (a short
-    column is not wrapped). The others get their minimum, and the rest of the line in
-    proportion to what each still lacks of its natural width (as browsers lay out a table):
-    a column of short words does not take room from one of long lines.
+    column is not wrapped). The others share the rest in proportion to their natural widths,
+    as tabulary does, except that none gets less than its minimum.
     """
     fixed: dict[int, float] = {}
-    while True:
+    while len(fixed) < len(naturals):
         free = [i for i in range(len(naturals)) if i not in fixed]
-        if not free:
-            break
         left = room - sum(fixed.values())
         short = {i: naturals[i] for i in free if naturals[i] <= left / len(free)}
         rest = sum(minimums[i] for i in free if i not in short)
-        if not short or sum(short.values()) + rest > left:
-            break
-        fixed.update(short)
-    if free:
-        extra = left - sum(minimums[i] for i in free)
-        lacking = {i: naturals[i] - minimums[i] for i in free}
-        total = sum(lacking.values())
-        for i in free:
-            part = lacking[i] / total if total > 0 else 1 / len(free)
-            fixed[i] = minimums[i] + extra * part
+        if short and sum(short.values()) + rest <= left:
+            fixed.update(short)
+            continue
+        total = sum(naturals[i] for i in free)
+        widths = {i: left * naturals[i] / total for i in free}
+        narrow = {i: minimums[i] for i in free if widths[i] < minimums[i]}
+        fixed.update(narrow or widths)
     return [fixed[i] for i in range(len(naturals))]
 
 
