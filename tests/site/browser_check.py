@@ -981,7 +981,9 @@ def test_screenshots_in_light_dark_and_on_a_phone(playwright_instance, base_url,
                 if page == "chapters/cheat_sheet.html":
                     p.wait_for_selector("#shape-explorer[data-ready=true]")
                     p.screenshot(path=str(paths[0]))
-                    p.locator("table.lstm-cheat-sheet").scroll_into_view_if_needed()
+                    p.locator("table.lstm-cheat-sheet").evaluate(
+                        "table => table.scrollIntoView({block: 'start'})"
+                    )
                     paths.append(OUTPUT / f"{name}-table-{mode}.png")
                     p.screenshot(path=str(paths[1]))
                 else:
