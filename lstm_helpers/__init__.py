@@ -24,16 +24,11 @@ Private: ``_checks`` (the argument checks every public function shares) and ``_r
 """
 
 from lstm_helpers import _runtime  # noqa: F401  (must run first: environment, quiet import)
-from lstm_helpers.backends import (
+from lstm_helpers.engines import (
     BACKENDS,
-    ENGINES,
-    KERAS2,
-    BackendNotInstalled,
     BackendRunError,
     Engine,
-    backend_installed,
     installed_backends,
-    run_on_backend,
     run_on_backends,
 )
 from lstm_helpers.cheatsheet import (
@@ -161,16 +156,11 @@ __all__ = [
     "table_rows",
     "verify_against_keras",
     "write_explorer_data",
-    # engines: backends
+    # engines
     "BACKENDS",
-    "ENGINES",
-    "KERAS2",
     "BackendRunError",
-    "BackendNotInstalled",
     "Engine",
-    "backend_installed",
     "installed_backends",
-    "run_on_backend",
     "run_on_backends",
     # ports: torch_port
     "torch_lstm_weights",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from lstm_helpers.backends import BACKENDS
+from lstm_helpers.engines import BACKENDS
 from lstm_helpers.figures._style import CHECK, NOTEBOOK, PROCESS, arrow, box, canvas
 
 __all__ = ["draw_engines"]
