@@ -1,23 +1,18 @@
 """Run Keras code on another engine from one notebook: TensorFlow, JAX, PyTorch or Keras 2.
 
-Keras fixes its backend when it is first imported (``KERAS_BACKEND``), so one process cannot
-build a layer on two backends, and a Keras 3 process cannot be a Keras 2 one. An
-:class:`Engine` is a child Python process on one engine that runs the code it is sent and
-sends back what the code returned, as NumPy arrays. The engines are the three backends of
-:data:`BACKENDS`, and ``"keras2"``: Keras 2, the ``tf-keras`` package, on TensorFlow (its child
-runs with ``TF_USE_LEGACY_KERAS=1``, so the code's ``keras`` is what ``from tensorflow import
-keras`` gave a Keras 2 tutorial; the code also sees ``tf``).
+Keras fixes its backend when it is first imported, so one process cannot build a layer on two
+backends, nor be Keras 2 and Keras 3. An :class:`Engine` is a child Python process on one
+engine: a backend of :data:`BACKENDS`, or ``"keras2"``, the ``tf-keras`` package on
+TensorFlow (with ``TF_USE_LEGACY_KERAS=1``, so the code's ``keras`` is what ``from tensorflow
+import keras`` gave a Keras 2 tutorial; it also sees ``tf``).
 
-The code is a function defined with ``def`` (sent as its source, called with ``inputs`` as
-keyword arguments, returning a dict of name to array(s)), or a string of code that leaves
-such a dict in ``results``. Either sees only ``keras``, ``np``, its inputs and what it imports
-itself. A returned value is an array, a number, a string or a list of arrays; what the code
-prints is not shown. Each run starts as in a fresh process: a new namespace, and with a
-``seed``, Keras's session cleared and seeded again.
-
-A child runs as an install of its own engine alone would: the other frameworks cannot be
-imported there. Otherwise ``keras.utils.set_random_seed`` imports TensorFlow on every backend
-(only to seed it) and TensorFlow imports JAX: seconds that change nothing the code computes.
+The code is a ``def`` function (sent as its source, called with ``inputs`` as keyword
+arguments) or a string that sets ``results``; either returns a dict of name to array(s) and
+sees only ``keras``, ``np``, its inputs and what it imports. What it prints is not shown. Each
+run starts as in a fresh process: a new namespace, and Keras cleared and seeded again. A child
+runs as an install of its engine alone would: the other frameworks cannot be imported there
+(``keras.utils.set_random_seed`` would import TensorFlow on every backend, which imports JAX:
+seconds that change nothing the code computes).
 """
 
 from __future__ import annotations
@@ -34,23 +29,17 @@ import tempfile
 import textwrap
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from types import ModuleType
 from typing import IO
 
 import numpy as np
 
 from lstm_helpers.errors import _ANSI_ESCAPE
 
-__all__ = [
-    "BACKENDS",
-    "BackendRunError",
-    "Engine",
-    "installed_backends",
-    "run_on_backends",
-]
+__all__ = ["BACKENDS", "Engine", "installed_backends", "run_on_backends"]
 
 BACKENDS: tuple[str, ...] = ("tensorflow", "jax", "torch")
-"""Keras 3's backends, each also the name of the package it needs."""
+"""Keras 3's backends, each also the name of the package it needs (introduced in appendix A,
+Same layer, three engines)."""
 _MODULES = {**{name: name for name in BACKENDS}, "keras2": "tf_keras"}
 _CODE_FILENAME = "<code sent>"  # a traceback line from it is a line of the code sent
 # The child's first lines: its answers get stdout to themselves (print() goes to stderr,
@@ -69,12 +58,8 @@ Code = Callable[..., Mapping[str, object]] | str
 
 
 class BackendRunError(RuntimeError):
-    """The code sent to an engine raised, or its child process died.
-
-    Introduced in chapter 19, "Errors that Keras 2 raised". The message names the engine
-    and, for an exception of the code, its type, message and line in the code;
-    ``stderr_tail`` holds the last lines the child wrote to stderr (its traceback).
-    """
+    """The code sent to an engine raised (the message names the engine, the exception and
+    its line in the code), or its child died; ``stderr_tail`` ends with its traceback."""
 
     def __init__(self, engine: str, summary: str, stderr_tail: str = "") -> None:
         self.engine = engine
@@ -84,21 +69,19 @@ class BackendRunError(RuntimeError):
 
 
 def installed_backends() -> list[str]:
-    """The backends of :data:`BACKENDS` whose package is installed here, in that order.
+    """The backends of :data:`BACKENDS` installed here, in that order.
 
-    Introduced in appendix A, "One engine per process".
-    """
+    Introduced in appendix A (Same layer, three engines)."""
     return [name for name in BACKENDS if importlib.util.find_spec(name) is not None]
 
 
 class Engine:
     """A child Python process on one engine, kept running for many snippets of code.
 
-    Introduced in chapter 19, "Keras 2 next to Keras 3": ``keras2 = Engine("keras2")``, then
-    ``keras2.run(function, inputs={"x": x})`` in each cell. The child pays its framework's
-    import once, when it starts; a run after that costs only what the code computes. It
-    ends with :meth:`close`, or when this notebook's kernel ends. A child that died is
-    started again by the next run.
+    Introduced in chapter 19 (From Keras 2 to Keras 3): ``keras2 = Engine("keras2")``, then
+    ``keras2.run(function, inputs={"x": x})`` in a cell. The child pays its framework's
+    import once; a run costs only what the code computes. It ends with :meth:`close` or the
+    notebook's kernel; one that died is started again by the next run.
 
     Parameters
     ----------
@@ -108,10 +91,8 @@ class Engine:
 
     Raises
     ------
-    ValueError
-        If ``name`` is not an engine.
-    ModuleNotFoundError
-        If the engine's package is not installed.
+    ValueError, ModuleNotFoundError
+        If ``name`` is not an engine, or its package is not installed.
     """
 
     def __init__(self, name: str, *, seed: int | None = 0) -> None:
@@ -168,9 +149,6 @@ class Engine:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return f"Engine({self.name!r}, {'running' if self.running else 'stopped'})"
 
     def _start(self) -> None:
         environment = dict(os.environ, KERAS_BACKEND=self.name)
@@ -242,19 +220,10 @@ def run_on_backends(
 ) -> dict[str, dict[str, np.ndarray | list[np.ndarray]]]:
     """Run ``code`` once per backend, all at the same time, each in a fresh child process.
 
-    Introduced in appendix A, "One engine per process". ``code``, ``inputs`` and ``seed``
-    are as for :class:`Engine`; the children start together (each spends most of its time
-    importing its framework) and are stopped when the call returns.
-
-    Returns
-    -------
-    dict
-        ``{backend: {name: array or list of arrays}}``, in the order of ``backends``.
-
-    Raises
-    ------
-    BackendRunError
-        The first failure, in the order of ``backends``.
+    Introduced in appendix A (Same layer, three engines). ``code``, ``inputs`` and ``seed``
+    as for :class:`Engine`; the children start together and stop when the call returns.
+    Returns ``{backend: {name: array(s)}}`` in the order of ``backends``, or raises the first
+    :class:`BackendRunError`.
     """
     request = _request(code, inputs)
     engines: list[Engine] = []
@@ -301,43 +270,31 @@ def _arrays(value: object) -> np.ndarray | list[np.ndarray]:
 def _serve(answers: IO[bytes], engine: str, seed: str) -> None:
     """A child's life: run each request read from stdin and write its answer to
     ``answers``, until stdin ends (the parent closed it, or died); then remove its folder."""
-    folder = os.getcwd()
-    keras, names = _child_keras(engine)
+    from lstm_helpers._runtime import keras, native_stderr_silenced
+
+    names = {"keras": keras, "np": np}
+    if engine == "keras2":
+        with native_stderr_silenced():
+            import tensorflow as tf
+
+            tf.keras.layers  # noqa: B018  (the lazy module loads here, under the silencer)
+        names.update(keras=tf.keras, tf=tf)
     try:
         while True:
             try:
-                source, function, inputs = pickle.load(sys.stdin.buffer)
+                request = pickle.load(sys.stdin.buffer)
             except EOFError:
                 return
-            answer = _child_run(engine, keras, names, seed, source, function, inputs)
-            pickle.dump(answer, answers)
+            pickle.dump(_child_run(engine, names, seed, *request), answers)
             answers.flush()
     finally:
+        folder = os.getcwd()
         os.chdir(tempfile.gettempdir())
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _child_keras(engine: str) -> tuple[ModuleType, dict[str, ModuleType]]:
-    """The ``keras`` the code sees on ``engine``, and the other names it gets."""
-    from lstm_helpers._runtime import keras, native_stderr_silenced
-
-    if engine != "keras2":
-        return keras, {}
-    with native_stderr_silenced():
-        import tensorflow as tf
-
-        tf.keras.layers  # noqa: B018  (the lazy module loads here, under the silencer)
-    return tf.keras, {"tf": tf}
-
-
 def _child_run(
-    engine: str,
-    keras: ModuleType,
-    names: dict[str, ModuleType],
-    seed: str,
-    source: str,
-    function: str,
-    inputs: dict[str, object],
+    engine: str, names: dict, seed: str, source: str, function: str, inputs: dict
 ) -> tuple[bool, object]:
     """``(True, results)``, or ``(False, "Type: message (line N of the code)")``."""
     try:
@@ -350,7 +307,7 @@ def _child_run(
             from lstm_helpers.session import setup
 
             setup(seed=int(seed))
-        namespace = {"__name__": "__engine__", "keras": keras, "np": np, **names}
+        namespace = {"__name__": "__engine__", **names}
         if not function:
             namespace.update(inputs)
         exec(compile(source, _CODE_FILENAME, "exec"), namespace)
