@@ -11,7 +11,7 @@ WORKERS ?= 2
 PYTEST_ARGS ?= -n $(WORKERS) --dist loadscope
 # Notebook kernels under nbval (make test, nbval, test-backends) are forked from one warm process
 # per pytest worker that has already imported lstm_helpers, Keras and TensorFlow (conftest.py,
-# scripts/kernels). WARM_KERNELS=0 starts each one fresh, the ordinary way (as make execute
+# tools/kernels). WARM_KERNELS=0 starts each one fresh, the ordinary way (as make execute
 # always does); WARM_KERNELS=1 fails the run if any kernel could not be forked (CI sets it).
 
 # The notebook kernels are started as `python`: make it the venv's. (TensorFlow's logging and
@@ -23,7 +23,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 help:
 	@echo "make book     build the static site into _build/html (the main job)"
-	@echo "make lint     ruff: formatting checked, then lint, over the package, tests, scripts,"
+	@echo "make lint     ruff: formatting checked, then lint, over the package, tests, tools,"
 	@echo "              _ext, conftest.py and the chapters' code cells (make test runs it first)"
 	@echo "make test     unit tests, pytest --nbval over every chapter, and a -W -n book build"
 	@echo "              (WARM_KERNELS=0 make test: every notebook in a fresh kernel, no warm process)"
@@ -66,7 +66,7 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
 
 # ruff (pinned in requirements.txt, configured in pyproject.toml) reads the chapters' code cells
 # too. It runs first in `make test`: a second, where the tests take minutes.
-LINT_PATHS := lstm_helpers tests scripts _ext conftest.py chapters
+LINT_PATHS := lstm_helpers tests tools _ext conftest.py chapters
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINT_PATHS)
@@ -82,7 +82,7 @@ nbval: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS) chapters
 
 test-backends: $(STAMP)
-	$(BIN)/python scripts/nbval_backends.py
+	$(BIN)/python -m tools.nbval_backends
 
 # The book as one PDF (Jupyter Book's pdflatex builder, XeLaTeX; TeX Live from Debian, see
 # README.md). Copied into the built site too, which links to it from the landing page.
@@ -107,13 +107,13 @@ site-test: book pdf $(NODE_STAMP)
 	$(BIN)/python -m pytest tests/site/browser_check.py
 
 colab-check: $(STAMP)
-	$(BIN)/python scripts/colab_check.py
+	$(BIN)/python -m tools.colab_check
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m tools.bench
 
 execute: $(STAMP)
-	$(BIN)/python scripts/execute_notebooks.py --jobs $(WORKERS)
+	$(BIN)/python -m tools.execute --jobs $(WORKERS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/

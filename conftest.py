@@ -4,11 +4,11 @@
   "notebook, cell, backend" in CI logs, and how notebook kernels are started.
 - A notebook can declare packages it needs in its metadata,
   ``{"lstm_book": {"requires": ["torch"]}}``; where one is missing, its cells are skipped with
-  the reason and the requirements file that provides it (:data:`OPTIONAL_REQUIREMENTS`),
+  the reason and the requirements file that provides it (:func:`tools.book.skip_reason`),
   instead of failing, and the run says so at the end.
-- Notebook kernels are started by :mod:`scripts.kernels.start`: forked from a warm process
+- Notebook kernels are started by :mod:`tools.kernels.start`: forked from a warm process
   that has already imported what every chapter imports, over Unix sockets (``WARM_KERNELS=0``:
-  nbval's own fresh kernels, with the retry of :mod:`scripts.kernels.retry`). The run ends with
+  nbval's own fresh kernels, with the retry of :mod:`tools.kernels.retry`). The run ends with
   a line saying how many kernels were warm, and why any were not.
 """
 
@@ -17,61 +17,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import re
 from pathlib import Path
 
 import pytest
 
-from scripts.kernels import start as kernels
+from tools.book import skip_reason
+from tools.kernels import start as kernels
 
-ROOT = Path(__file__).resolve().parent
-# Optional module a notebook may require -> the requirements file that installs it. The one
-# place for this; a file that includes another (-r) covers it.
-OPTIONAL_REQUIREMENTS = {
-    "torch": "requirements-torch.txt",
-    "jax": "requirements-backends.txt",
-    "tf_keras": "requirements-keras2.txt",
-}
 _REPORTS = pytest.StashKey[list]()
-
-
-def included_files(name: str) -> set[str]:
-    """The requirements files that ``name`` pulls in with ``-r`` (none if it does not exist)."""
-    try:
-        text = (ROOT / name).read_text()
-    except OSError:
-        return set()
-    return {
-        m[2]
-        for m in re.finditer(r"^\s*(-r|--requirement)\s+(\S+)", text, re.MULTILINE)
-    }
-
-
-def install_hint(missing: list[str]) -> str:
-    """What to install for ``missing`` modules: their requirements files, fewest that cover."""
-    files = list(
-        dict.fromkeys(
-            OPTIONAL_REQUIREMENTS[m] for m in missing if m in OPTIONAL_REQUIREMENTS
-        )
-    )
-    files = [
-        f
-        for f in files
-        if not any(f in included_files(other) for other in files if other != f)
-    ]
-    unknown = [m for m in missing if m not in OPTIONAL_REQUIREMENTS]
-    hints = [f"install {' and '.join(files)} to run it"] if files else []
-    if unknown:
-        hints.append(
-            f"no requirements file here provides {', '.join(unknown)}: name one for it "
-            "in OPTIONAL_REQUIREMENTS in conftest.py"
-        )
-    return "; ".join(hints)
-
-
-def skip_reason(notebook: str, missing: list[str]) -> str:
-    verb = "is" if len(missing) == 1 else "are"
-    return f"{notebook} needs {', '.join(missing)}, which {verb} not installed ({install_hint(missing)})"
 
 
 def pytest_configure(config):

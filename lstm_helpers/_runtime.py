@@ -1,19 +1,14 @@
 """Import Keras quietly and deterministically, once, before anything else does.
 
-TensorFlow writes start-up lines to the process's stderr from C++ (the ``cpu_feature_guard``
-notice, and on CPUs with AVX-512 an absl line saying oneDNN custom operations are on, which
-ignores ``TF_CPP_MIN_LOG_LEVEL``). In a notebook those lines become a stored ``stderr``
-output that differs between machines and breaks nbval. So this module
-
-* sets ``TF_CPP_MIN_LOG_LEVEL=3`` and ``TF_ENABLE_ONEDNN_OPTS=0`` unless the caller already
-  chose values (the CI determinism pass runs with ``TF_ENABLE_ONEDNN_OPTS=1`` on purpose).
-  Level 2 hides the ``cpu_feature_guard`` notice; level 3 also hides C++ ERROR-level lines
-  such as "oneDNN supports DT_BOOL only on platforms with AVX-512", which oneDNN prints from
-  a masked LSTM (chapter 12) when it is on. Python exceptions are not affected. And it
-* points file descriptor 2 at ``/dev/null`` while Keras (and with it TensorFlow, on the
-  TensorFlow backend) is imported, so the absl line cannot reach the notebook either way.
-  Python exceptions still propagate. :func:`lstm_helpers.setup` does the same around
-  ``keras.utils.set_random_seed``, which imports TensorFlow on the other backends.
+TensorFlow writes start-up lines to stderr from C++ (the ``cpu_feature_guard`` notice, and
+with AVX-512 an absl line about oneDNN that ignores ``TF_CPP_MIN_LOG_LEVEL``); in a notebook
+they become a stored ``stderr`` output that differs between machines and breaks nbval. So
+this module sets ``TF_CPP_MIN_LOG_LEVEL=3`` (3, not 2: it also hides the C++ error line
+oneDNN prints from a masked LSTM in chapter 12) and ``TF_ENABLE_ONEDNN_OPTS=0``, unless the
+caller chose values (CI's determinism pass sets oneDNN on), and it points file descriptor 2
+at ``/dev/null`` while Keras (with TensorFlow, on that backend) is imported. Python
+exceptions are not affected. :func:`lstm_helpers.setup` silences
+``keras.utils.set_random_seed`` the same way: it imports TensorFlow on the other backends.
 """
 
 from __future__ import annotations
@@ -48,10 +43,6 @@ def native_stderr_silenced() -> Iterator[None]:
 
 
 with native_stderr_silenced():
-    # On the TensorFlow backend this imports TensorFlow, under the silencer. On JAX and PyTorch
-    # TensorFlow is imported later, by keras.utils.set_random_seed (it seeds TensorFlow whenever
-    # it is installed); lstm_helpers.setup silences that call too. A child process that never
-    # seeds (lstm_helpers.backends with seed=None) then starts without TensorFlow at all.
-    import keras
+    import keras  # on the TensorFlow backend, TensorFlow with it
 
 __all__ = ["keras", "native_stderr_silenced"]

@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from lstm_helpers._runtime import keras
-from lstm_helpers.shapes import (
-    check_input_shape,
-    expected_outputs,
-    layer_config,
-    returned_by,
-)
+from lstm_helpers.shapes import check_input_shape, expected_outputs, layer_config
 
-__all__ = ["Description", "describe"]
-
-Returned = TypeVar("Returned")
+__all__ = ["describe"]
 
 
 def as_input_batch(x: ArrayLike) -> np.ndarray:
-    """Return ``x`` as a float32 NumPy array of shape ``(batch, timesteps, features)``.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` cannot be read as a numeric array.
-    ValueError
-        If it is not 3-D.
-    """
+    """``x`` as a float32 array ``(batch, timesteps, features)``: a ``TypeError`` if it is
+    not numeric, a ``ValueError`` if it is not 3-D."""
     try:
         array = np.asarray(keras.ops.convert_to_numpy(x), dtype="float32")
     except (TypeError, ValueError) as error:
@@ -43,62 +26,36 @@ def as_input_batch(x: ArrayLike) -> np.ndarray:
     return array
 
 
-def as_list(
-    returned: Returned | tuple[Returned, ...] | list[Returned],
-) -> list[Returned]:
+def as_list(returned: object) -> list:
     """Keras returns one tensor, or a tuple/list of them; always give a list."""
     return list(returned) if isinstance(returned, (tuple, list)) else [returned]
-
-
-@dataclass(frozen=True)
-class Row:
-    """One returned array: its name, shape, meaning and values."""
-
-    name: str
-    shape: tuple[int, ...]
-    meaning: str
-    value: np.ndarray
 
 
 class Description:
     """What a layer returned, as a table (plain text, and HTML in a notebook).
 
-    Index it by name to get the NumPy array: ``description["h"]``.
+    Index it by name to get the NumPy array: ``description["h"]``. ``rows`` holds, per
+    array, its name, shape, meaning and value.
     """
 
-    def __init__(self, layer_name: str, rows: list[Row]) -> None:
+    def __init__(self, layer_name: str, rows: list[tuple]) -> None:
         self.layer_name = layer_name
         self.rows = rows
 
     @property
-    def names(self) -> list[str]:
-        """The returned arrays' names, in Keras's order."""
-        return [row.name for row in self.rows]
-
-    @property
     def arrays(self) -> dict[str, np.ndarray]:
         """Name to NumPy array, in Keras's order."""
-        return {row.name: row.value for row in self.rows}
+        return {name: value for name, _, _, value in self.rows}
 
     def __getitem__(self, name: str) -> np.ndarray:
-        try:
-            return self.arrays[name]
-        except KeyError:
+        if name not in self.arrays:
             raise KeyError(
-                f"{self.layer_name} returned {self.names}, not {name!r}"
-            ) from None
-
-    def __iter__(self) -> Iterator[np.ndarray]:
-        return iter(row.value for row in self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
+                f"{self.layer_name} returned {list(self.arrays)}, not {name!r}"
+            )
+        return self.arrays[name]
 
     def _table(self) -> list[tuple[str, str, str, str]]:
-        return [
-            (str(i), row.name, str(row.shape), row.meaning)
-            for i, row in enumerate(self.rows)
-        ]
+        return [(str(i), n, str(s), m) for i, (n, s, m, _) in enumerate(self.rows)]
 
     def __repr__(self) -> str:
         header = ("#", "name", "shape", "what it is")
@@ -128,8 +85,9 @@ class Description:
 def describe(layer: keras.layers.Layer, x: ArrayLike) -> Description:
     """Call ``layer`` on ``x`` and describe every array it returns.
 
-    The names and shapes are checked against :func:`lstm_helpers.expected_outputs`, so a table
-    that prints at all agrees with the rule the book teaches.
+    Introduced in chapter 1 (The default output). The names and shapes are checked against
+    :func:`lstm_helpers.expected_outputs`, so a table that prints at all agrees with the rule
+    the book teaches.
 
     Parameters
     ----------
@@ -143,10 +101,8 @@ def describe(layer: keras.layers.Layer, x: ArrayLike) -> Description:
 
     Raises
     ------
-    TypeError
-        If ``layer`` is not a supported recurrent layer or ``x`` is not numeric.
-    ValueError
-        If ``x`` is not 3-D.
+    TypeError, ValueError
+        If ``layer`` is not a supported recurrent layer, or ``x`` not a numeric 3-D array.
     AssertionError
         If Keras returned something other than what ``expected_outputs`` predicts.
     """
@@ -160,8 +116,8 @@ def describe(layer: keras.layers.Layer, x: ArrayLike) -> Description:
             f"{type(layer).__name__} returned shapes {got}, but expected_outputs predicted {expected}"
         )
     rows = [
-        Row(name, shape, array.meaning, value)
-        for (name, shape), array, value in zip(expected, returned_by(config), values)
+        (name, shape, array.meaning, value)
+        for (name, shape), array, value in zip(expected, config.arrays, values)
     ]
     label = type(layer).__name__
     if config.bidirectional:

@@ -1,12 +1,11 @@
 """Show an error on purpose, in words that are the same on every Keras backend.
 
-When a layer call fails, Keras wraps the backend's exception in a message that also lists the
-call's arguments, as backend tensors: ``sequences=tf.Tensor(...)`` on TensorFlow,
-``jnp.ndarray(...)`` on JAX, ``torch.Tensor(...)`` on PyTorch. A chapter that let such an
-error propagate would store a different text on each backend, and nbval compares that text.
-So the chapters catch those errors here and print one neutral line instead: the exception's
-type and the first line of the message Keras wrapped, or only whether an error was raised at
-all (for errors whose type and text belong to the backend, like a failed matrix product).
+When a layer call fails, Keras wraps the backend's exception in a message that lists the
+call's arguments as backend tensors (``tf.Tensor(...)``, ``jnp.ndarray(...)``, ...), so an
+error left to propagate would store a different text on each backend. The chapters catch
+such errors here and print one neutral line: the exception's type and the first line of the
+message Keras wrapped, or only whether an error was raised (where even the type belongs to
+the backend, like a failed matrix product).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 
 from lstm_helpers._checks import one_of, text
 
-__all__ = ["CaughtError", "DETAILS", "catch_error", "show_error"]
+__all__ = ["catch_error", "show_error"]
 
 DETAILS = ("message", "type", "raised")
 """What :func:`show_error` can print: type and message, the type only, or only whether it raised."""
@@ -35,21 +34,10 @@ _KERAS_FRAME = re.compile(
 
 @dataclass(frozen=True)
 class CaughtError:
-    """What happened when a function was called: whether it raised, and what.
-
-    Attributes
-    ----------
-    raised : bool
-        Whether the call raised an ``Exception``.
-    type_name : str
-        The exception's class name, e.g. ``"IndexError"`` (empty if nothing was raised).
-    message : str
-        The exception's own message, without terminal colour codes and without the frame
-        Keras puts around errors from a layer's ``call`` (whose argument list shows backend
-        tensors). Empty if nothing was raised. It can still be backend-specific.
-    where : str
-        The call Keras names in that frame, e.g. ``"LSTM.call()"``, or empty.
-    """
+    """What a call raised: whether it did, the exception's class name, its message (without
+    colour codes or the frame Keras puts around an error from a layer's ``call``, whose
+    argument list shows backend tensors; it can still be backend-specific), and the call Keras
+    names in that frame, e.g. ``"LSTM.call()"``. Empty strings where nothing was raised."""
 
     raised: bool
     type_name: str = ""
@@ -64,16 +52,8 @@ class CaughtError:
         )
 
     def line(self, detail: str = "message") -> str:
-        """One line describing the outcome; see :func:`show_error` for ``detail``.
-
-        Raises
-        ------
-        TypeError
-            If ``detail`` is not a str.
-        ValueError
-            If ``detail`` is not one of :data:`DETAILS`.
-        """
-        _check_detail(detail)
+        """One line describing the outcome; ``detail`` as for :func:`show_error`."""
+        one_of("detail", text("detail", detail), DETAILS)
         if detail == "raised":
             return f"raises an error: {self.raised}"
         if not self.raised:
@@ -83,15 +63,9 @@ class CaughtError:
         return f"{self.type_name}: {self.first_line}"
 
 
-def _check_detail(detail: object) -> None:
-    """Check ``detail``, which may be any value: a ``TypeError`` unless it is a str, a
-    ``ValueError`` unless it is one of :data:`DETAILS`."""
-    one_of("detail", text("detail", detail), DETAILS)
-
-
 def _check_action(action: object) -> None:
-    """Check ``action``, which may be any value: a ``TypeError`` unless it is a callable that
-    takes no arguments."""
+    """A ``TypeError`` unless ``action`` (any value) is a callable of no arguments (else
+    calling it raises a TypeError of our making, which would pass for the error shown)."""
     if not callable(action):
         raise TypeError(
             "expected a function of no arguments, e.g. lambda: layer(x); "
@@ -104,7 +78,6 @@ def _check_action(action: object) -> None:
     try:
         signature.bind()
     except TypeError:
-        # Calling it would raise a TypeError of our making, which would pass for the error shown.
         raise TypeError(
             f"expected a function of no arguments, e.g. lambda: layer(x); got one with "
             f"signature {signature}"
@@ -113,6 +86,8 @@ def _check_action(action: object) -> None:
 
 def catch_error(action: Callable[[], object]) -> CaughtError:
     """Call ``action()`` and record the ``Exception`` it raises, if any.
+
+    Introduced in chapter 18 (When it breaks), which reads the record's parts.
 
     Parameters
     ----------
@@ -128,7 +103,7 @@ def catch_error(action: Callable[[], object]) -> CaughtError:
     Raises
     ------
     TypeError
-        If ``action`` is not callable, or needs arguments.
+        If ``action`` is not a callable of no arguments.
     """
     _check_action(action)
     try:
@@ -144,6 +119,8 @@ def catch_error(action: Callable[[], object]) -> CaughtError:
 def show_error(action: Callable[[], object], detail: str = "message") -> None:
     """Call ``action()`` and print one line saying what it raised.
 
+    Introduced in chapter 13 (GRU and SimpleRNN).
+
     Parameters
     ----------
     action : callable taking no arguments
@@ -156,10 +133,8 @@ def show_error(action: Callable[[], object], detail: str = "message") -> None:
 
     Raises
     ------
-    TypeError
-        If ``action`` is not a callable of no arguments, or ``detail`` is not a str.
-    ValueError
-        If ``detail`` is not one of :data:`DETAILS`.
+    TypeError, ValueError
+        If ``action`` is not a callable of no arguments, or ``detail`` is not one of the three.
     """
-    _check_detail(detail)
+    one_of("detail", text("detail", detail), DETAILS)
     print(catch_error(action).line(detail))

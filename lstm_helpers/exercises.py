@@ -23,24 +23,11 @@ def _normalise(value: Any) -> Any:
 def check_answer(answer: Any, expected: Any, *, hint: str = "") -> None:
     """Print whether ``answer`` matches ``expected``.
 
-    ``answer`` is what the reader typed (``...`` while unanswered); ``expected`` must come from
-    running Keras or a helper in the checking cell, never from a typed-in literal. Lists and
-    tuples compare alike, so ``[3, 7]`` matches ``(3, 7)``. The expected value is not printed,
-    so a stored output never gives the answer away.
-
-    Parameters
-    ----------
-    answer : Any
-        The reader's answer, or ``...`` (Ellipsis) while unanswered.
-    expected : Any
-        The right answer, computed.
-    hint : str
-        Printed after a wrong answer.
-
-    Raises
-    ------
-    TypeError
-        If ``hint`` is not a string.
+    Introduced in chapter 1 (The default output), in its exercise; every chapter ends with
+    one. ``answer`` is what the reader typed (``...`` while unanswered); ``expected`` must be
+    computed by Keras or a helper in the checking cell, never a typed-in literal. Lists and
+    tuples compare alike. The expected value is not printed, so a stored output never gives
+    the answer away; ``hint`` (a ``str``, else a ``TypeError``) follows a wrong answer.
     """
     text("hint", hint)
     if answer is ...:

@@ -14,6 +14,7 @@ def parameter_formula(
 ) -> str:
     """The parameter count as an expression in ``features`` and ``units``.
 
+    Introduced in chapter 7 (Stacking LSTMs).
     One weight block per gate (:data:`lstm_helpers.GATE_ORDER`): an LSTM has four, each a
     kernel ``(features, units)``, a recurrent kernel ``(units, units)`` and a bias ``(units,)``:
     ``4*units*(features+units+1)``. A GRU with ``reset_after=True`` (Keras's default) has two
@@ -21,10 +22,8 @@ def parameter_formula(
 
     Raises
     ------
-    ValueError
-        For an unknown ``kind``.
-    TypeError
-        If ``bidirectional`` or ``reset_after`` is not a ``bool``.
+    TypeError, ValueError
+        If a flag is not a ``bool``; for an unknown ``kind``.
     """
     one_of("kind", kind, RNN_KINDS)
     boolean("bidirectional", bidirectional)
@@ -45,12 +44,13 @@ def parameter_count(
 ) -> int:
     """Evaluate :func:`parameter_formula` for concrete sizes (what ``count_params()`` reports).
 
+    Introduced in chapter 7 (Stacking LSTMs).
+
     Raises
     ------
-    ValueError
-        For an unknown ``kind`` or a size that is not a positive int.
-    TypeError
-        If ``bidirectional`` or ``reset_after`` is not a ``bool``.
+    TypeError, ValueError
+        As :func:`parameter_formula`, and a ``ValueError`` for a size that is not a
+        positive int.
     """
     sizes = {
         "features": positive_int("features", features),

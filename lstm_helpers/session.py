@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lstm_helpers._checks import integer
+from lstm_helpers._checks import non_negative_int
 from lstm_helpers._runtime import keras, native_stderr_silenced
 
 if TYPE_CHECKING:
@@ -26,43 +26,31 @@ def setup(seed: int = 0) -> None:
     :mod:`lstm_helpers._runtime`); this call adds the per-chapter part. In IPython it also
     shows figures inline and shows an error as the book does: the line of the notebook's own
     code that raised it, then the exception's type and message, without the frames inside
-    Keras and the libraries under it (introduced in chapter 1, "What ``setup(seed=0)`` does").
+    Keras and the libraries under it. Introduced in chapter 1 (The default output), "What
+    ``setup(seed=0)`` does".
 
     Parameters
     ----------
     seed : int
-        Seed for :func:`keras.utils.set_random_seed`, which seeds Python's ``random``, NumPy,
-        TensorFlow (when installed) and the backend in use.
-
-    Raises
-    ------
-    TypeError
-        If ``seed`` is not an ``int`` (``bool`` is refused too).
-    ValueError
-        If ``seed`` is negative.
+        For :func:`keras.utils.set_random_seed`, which seeds Python's ``random``, NumPy,
+        TensorFlow (when installed) and the backend in use. A ``TypeError`` if it is no
+        ``int``, a ``ValueError`` if it is negative.
     """
-    seed = integer("seed", seed, low=0)
+    seed = non_negative_int("seed", seed)
     # Clear first: clear_session() also forgets the global seed that set_random_seed stores.
     # Layers built from here on get fresh names (lstm, lstm_1, ...) in every run, so any
     # printed name is the same whether the chapter is run once or re-run in one kernel.
     keras.backend.clear_session()
-    seed_everything(seed)
+    # On JAX and PyTorch this imports TensorFlow (to seed it too, whenever it is installed),
+    # and that import can print TensorFlow's start-up lines.
+    with native_stderr_silenced():
+        keras.utils.set_random_seed(seed)
     np.set_printoptions(precision=4, suppress=True)
     shell = _ipython()
     if shell is not None:
         # Figures built without pyplot are shown once, as the cell's result.
         shell.run_line_magic("matplotlib", "inline")
         shell.set_custom_exc((Exception,), _show_short_error)
-
-
-def seed_everything(seed: int) -> None:
-    """:func:`keras.utils.set_random_seed`, with fd 2 silenced.
-
-    On the JAX and PyTorch backends it imports TensorFlow (to seed it too, whenever it is
-    installed), and that import can print TensorFlow's start-up lines.
-    """
-    with native_stderr_silenced():
-        keras.utils.set_random_seed(integer("seed", seed, low=0))
 
 
 def _ipython() -> InteractiveShell | None:
@@ -81,12 +69,8 @@ def _short_error(
     tb: TracebackType | None,
 ) -> list[str]:
     """An error as the book shows it: the statements of the notebook's own cells that led to
-    it, numbered as IPython numbers them, then the exception's type and message.
-
-    ``cell_label(filename)`` names a frame's file as IPython does (``"Cell In[3]"``) when the
-    file is a notebook cell, else returns None; the frames of other files (Keras, the
-    backends, this package) are left out, and so are chained exceptions.
-    """
+    it, numbered as IPython numbers them (``cell_label(filename)`` names a cell's file,
+    ``"Cell In[3]"``, and is None for any other file, left out), then its type and message."""
     lines = []
     for frame in traceback.extract_tb(tb):
         label = cell_label(frame.filename)

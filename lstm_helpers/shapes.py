@@ -2,9 +2,9 @@
 
 There is one rule, :func:`returned_arrays`, written with symbolic sizes (``"batch"``,
 ``"timesteps"``, ``"units"``, ``"2*units"``). Everything else in the book that talks about
-returned shapes (:func:`expected_outputs`, :func:`lstm_helpers.describe`, the cheat sheet and
-the site's shape explorer) substitutes numbers into that rule, so no second copy can drift.
-The property tests compare it with what real Keras layers return.
+returned shapes (:func:`expected_outputs`, :func:`lstm_helpers.describe`, the figures, the
+cheat sheet and the site's shape explorer) substitutes numbers into that rule, so no second
+copy can drift. The tests compare it with what real Keras layers return.
 """
 
 from __future__ import annotations
@@ -17,40 +17,20 @@ from dataclasses import dataclass
 from lstm_helpers._checks import boolean, is_int, one_of
 from lstm_helpers._runtime import keras
 
-__all__ = [
-    "MERGE_MODES",
-    "RNN_KINDS",
-    "STATE_NAMES",
-    "LayerConfig",
-    "ReturnedArray",
-    "describe_call",
-    "evaluate",
-    "expected_outputs",
-    "layer_config",
-    "returned_arrays",
-    "returned_by",
-]
+__all__ = ["MERGE_MODES", "evaluate", "expected_outputs", "returned_arrays"]
 
 RNN_KINDS: tuple[str, ...] = ("LSTM", "GRU", "SimpleRNN")
 """The recurrent layer classes the book covers, by their Keras class name."""
 
 MERGE_MODES: tuple[str | None, ...] = ("concat", "sum", "mul", "ave", None)
-"""Every ``merge_mode`` that :class:`keras.layers.Bidirectional` accepts."""
+"""Every ``merge_mode`` that :class:`keras.layers.Bidirectional` accepts (introduced in
+chapter 8, which shows what each returns)."""
 
-STATE_NAMES: dict[str, tuple[str, ...]] = {
-    "LSTM": ("h", "c"),
-    "GRU": ("h",),
-    "SimpleRNN": ("h",),
-}
-"""The states each layer carries from step to step, in Keras's order."""
-
-_MERGE_MEANING = {
-    "concat": "side by side",
-    "sum": "added",
-    "mul": "multiplied elementwise",
-    "ave": "averaged",
-}
-
+# The states each layer carries from step to step, in Keras's order.
+STATE_NAMES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
+_MERGE_MEANING = dict(
+    concat="side by side", sum="added", mul="multiplied elementwise", ave="averaged"
+)
 _STATE_MEANING = {
     "h": "hidden state after the last step",
     "c": "cell state after the last step (not squashed, can exceed 1)",
@@ -59,18 +39,9 @@ _STATE_MEANING = {
 
 @dataclass(frozen=True)
 class ReturnedArray:
-    """One array that calling a recurrent layer returns.
-
-    Attributes
-    ----------
-    name : str
-        The book's name for it: ``output``, ``h``, ``c``, ``forward_h`` and so on.
-    shape : tuple of str
-        Symbolic shape, each entry one of ``"batch"``, ``"timesteps"``, ``"units"`` or
-        ``"2*units"``.
-    meaning : str
-        A short phrase saying what the array holds.
-    """
+    """One array a recurrent layer returns: the book's name for it (``output``, ``h``,
+    ``forward_h``, ...), its symbolic shape (entries ``"batch"``, ``"timesteps"``, ``"units"``
+    or ``"2*units"``) and a short phrase saying what it holds."""
 
     name: str
     shape: tuple[str, ...]
@@ -87,14 +58,13 @@ def returned_arrays(
 ) -> list[ReturnedArray]:
     """The arrays a recurrent layer returns, in Keras's order, with symbolic shapes.
 
+    Introduced in the cheat sheet, whose every row it writes: the book's one shape rule.
+
     Parameters
     ----------
     kind : {"LSTM", "GRU", "SimpleRNN"}
-        The recurrent layer.
-    return_sequences, return_state : bool
-        The layer's two flags.
-    bidirectional : bool
-        Whether the layer is wrapped in :class:`keras.layers.Bidirectional`.
+    return_sequences, return_state, bidirectional : bool
+        The layer's two flags, and whether it is wrapped in ``Bidirectional``.
     merge_mode : {"concat", "sum", "mul", "ave", None}
         The wrapper's ``merge_mode``; ignored unless ``bidirectional``.
 
@@ -106,10 +76,8 @@ def returned_arrays(
 
     Raises
     ------
-    ValueError
-        For an unknown ``kind`` or ``merge_mode``.
-    TypeError
-        If a flag is not a ``bool``.
+    TypeError, ValueError
+        If a flag is not a ``bool``; for an unknown ``kind`` or ``merge_mode``.
     """
     one_of("kind", kind, RNN_KINDS)
     boolean("return_sequences", return_sequences)
@@ -173,14 +141,9 @@ _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.m
 def evaluate(expression: str, sizes: Mapping[str, int | None]) -> int | None:
     """Evaluate a symbolic size such as ``"2*units"`` or ``"4*units*(features+units+1)"``.
 
-    Only integers, names from ``sizes``, ``+``, ``-``, ``*`` and parentheses are allowed (the
-    site's shape explorer evaluates the same strings the same way). A name whose size is
-    ``None`` (an unknown batch or number of steps) makes the result ``None``.
-
-    Raises
-    ------
-    ValueError
-        For any other syntax, or a name missing from ``sizes``.
+    Integers, names from ``sizes``, ``+``, ``-``, ``*`` and parentheses, nothing else (a
+    ``ValueError``); a name whose size is ``None`` (unknown) makes the result ``None``. The
+    shape explorer evaluates the same strings in JavaScript; the site test holds it to this.
     """
 
     def walk(node: ast.AST) -> int | None:
@@ -219,96 +182,71 @@ class LayerConfig:
     """The parts of a recurrent layer's configuration that decide what it returns."""
 
     kind: str
-    units: int
     return_sequences: bool
     return_state: bool
-    bidirectional: bool
-    merge_mode: str | None
+    bidirectional: bool = False
+    merge_mode: str | None = None
+    units: int | None = None  # None where only the structure matters (the cheat sheet)
 
+    @property
+    def arrays(self) -> list[ReturnedArray]:
+        """What a layer so configured returns: :func:`returned_arrays` for its settings."""
+        return returned_arrays(
+            self.kind,
+            return_sequences=self.return_sequences,
+            return_state=self.return_state,
+            bidirectional=self.bidirectional,
+            merge_mode=self.merge_mode,
+        )
 
-def returned_by(config: LayerConfig) -> list[ReturnedArray]:
-    """What the layer ``config`` describes returns: :func:`returned_arrays` for its settings."""
-    return returned_arrays(
-        config.kind,
-        return_sequences=config.return_sequences,
-        return_state=config.return_state,
-        bidirectional=config.bidirectional,
-        merge_mode=config.merge_mode,
-    )
-
-
-def describe_call(config: LayerConfig) -> str:
-    """The layer ``config`` describes, as code: e.g. ``LSTM(units, return_sequences=True)``.
-
-    The figures' titles and the cheat sheet's rows write layers this way (the word
-    ``units``, never the number).
-    """
-    flags = [
-        f"{f}=True" for f in ("return_sequences", "return_state") if getattr(config, f)
-    ]
-    inner = ", ".join([f"{config.kind}(units", *flags]) + ")"
-    if config.bidirectional:
-        return f"Bidirectional({inner}, merge_mode={config.merge_mode!r})"
-    return inner
+    @property
+    def call(self) -> str:
+        """The layer as code, e.g. ``LSTM(units, return_sequences=True)`` (the word
+        ``units``, never the number): how the figures and the cheat sheet name it."""
+        flags = [
+            f"{f}=True"
+            for f in ("return_sequences", "return_state")
+            if getattr(self, f)
+        ]
+        inner = ", ".join([f"{self.kind}(units", *flags]) + ")"
+        if self.bidirectional:
+            return f"Bidirectional({inner}, merge_mode={self.merge_mode!r})"
+        return inner
 
 
 def layer_config(layer: keras.layers.Layer) -> LayerConfig:
-    """Read a :class:`LayerConfig` from an ``LSTM``/``GRU``/``SimpleRNN``, bare or bidirectional.
-
-    Raises
-    ------
-    TypeError
-        If ``layer`` is anything else.
-    ValueError
-        If a ``Bidirectional`` wrapper's two directions have different ``units``.
-    """
+    """The :class:`LayerConfig` of an ``LSTM``/``GRU``/``SimpleRNN``, bare or wrapped in
+    ``Bidirectional``: a ``TypeError`` for any other layer, a ``ValueError`` for a
+    ``Bidirectional`` whose two directions have different ``units``."""
     recurrent = tuple(getattr(keras.layers, kind) for kind in RNN_KINDS)
-    if isinstance(layer, keras.layers.Bidirectional):
-        forward, backward = layer.forward_layer, layer.backward_layer
-        if not isinstance(forward, recurrent):
-            raise TypeError(
-                "expected a Bidirectional wrapping an LSTM, GRU or SimpleRNN layer, "
-                f"got one wrapping {type(forward).__name__}"
-            )
-        if backward.units != forward.units:
-            raise ValueError(
-                "expected both directions of a Bidirectional layer to have the same units, "
-                f"got forward {forward.units} and backward {backward.units}"
-            )
-        inner, bidirectional, merge_mode = forward, True, layer.merge_mode
-    elif isinstance(layer, recurrent):
-        inner, bidirectional, merge_mode = layer, False, None
-    else:
+    bidirectional = isinstance(layer, keras.layers.Bidirectional)
+    inner = layer.forward_layer if bidirectional else layer
+    if not isinstance(inner, recurrent):
         raise TypeError(
-            "expected a keras.layers.LSTM, GRU or SimpleRNN layer, or a Bidirectional wrapping "
-            f"one; got {type(layer).__name__}"
+            "expected a keras.layers.LSTM, GRU or SimpleRNN layer, or a Bidirectional "
+            f"wrapping one; got {type(inner).__name__}"
+            + (" in a Bidirectional" if bidirectional else "")
+        )
+    if bidirectional and layer.backward_layer.units != inner.units:
+        raise ValueError(
+            "expected both directions of a Bidirectional layer to have the same units, "
+            f"got forward {inner.units} and backward {layer.backward_layer.units}"
         )
     kind = next(k for k in RNN_KINDS if isinstance(inner, getattr(keras.layers, k)))
     return LayerConfig(
         kind=kind,
-        units=int(inner.units),
         return_sequences=bool(inner.return_sequences),
         return_state=bool(inner.return_state),
         bidirectional=bidirectional,
-        merge_mode=merge_mode,
+        merge_mode=layer.merge_mode if bidirectional else None,
+        units=int(inner.units),
     )
 
 
 def check_input_shape(input_shape: object) -> tuple[int | None, int | None, int]:
-    """Validate ``(batch, timesteps, features)``; return it as a tuple of ``int`` (or ``None``).
-
-    ``batch`` and ``timesteps`` may be ``None`` (unknown); ``features`` must be a positive int
-    (Python or NumPy; ``bool`` is refused). ``input_shape`` may be any value: refusing what is
-    not such a sequence is this check's job.
-
-    Raises
-    ------
-    TypeError
-        If ``input_shape`` is not a sequence (a ``str`` or ``bytes`` is refused too).
-    ValueError
-        If it does not have 3 entries, or an entry is not a positive int (or ``None`` where
-        allowed).
-    """
+    """``input_shape`` (any value) as ``(batch, timesteps, features)`` of positive ints, the
+    first two possibly ``None``: a ``TypeError`` if it is no sequence (or a ``str``), else a
+    ``ValueError`` naming what is wrong."""
     if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
         raise TypeError(
             "expected input_shape as a tuple (batch, timesteps, features), "
@@ -316,18 +254,15 @@ def check_input_shape(input_shape: object) -> tuple[int | None, int | None, int]
         )
     if len(input_shape) != 3:
         raise ValueError(
-            "a recurrent layer takes 3-D input: expected input_shape (batch, timesteps, features), "
-            f"got {len(input_shape)}-D {tuple(input_shape)!r}"
+            "a recurrent layer takes 3-D input: expected input_shape (batch, timesteps, "
+            f"features), got {len(input_shape)}-D {tuple(input_shape)!r}"
         )
     for axis, value in zip(("batch", "timesteps", "features"), input_shape):
         unknown_ok = axis != "features"
-        if value is None and unknown_ok:
-            continue
-        if not is_int(value) or value < 1:
-            allowed = "a positive int or None" if unknown_ok else "a positive int"
+        if (value is not None or not unknown_ok) and (not is_int(value) or value < 1):
             raise ValueError(
-                f"expected input_shape (batch, timesteps, features) with {axis} {allowed}, "
-                f"got {tuple(input_shape)!r}"
+                f"expected input_shape (batch, timesteps, features) with {axis} a positive "
+                f"int{' or None' * unknown_ok}, got {tuple(input_shape)!r}"
             )
     return tuple(None if value is None else int(value) for value in input_shape)  # type: ignore[return-value]
 
@@ -336,6 +271,8 @@ def expected_outputs(
     layer: keras.layers.Layer, input_shape: Sequence[int | None]
 ) -> list[tuple[str, tuple[int | None, ...]]]:
     """Names and shapes of what calling ``layer`` on ``input_shape`` returns, without running it.
+
+    Introduced in chapter 1 (The default output), which checks it against Keras's answer.
 
     Parameters
     ----------
@@ -352,15 +289,13 @@ def expected_outputs(
 
     Raises
     ------
-    TypeError
-        If ``layer`` is not a supported recurrent layer, or ``input_shape`` is not a sequence.
-    ValueError
-        If ``input_shape`` is not ``(batch, timesteps, features)``.
+    TypeError, ValueError
+        If ``layer`` is not a supported recurrent layer, or ``input_shape`` is not
+        ``(batch, timesteps, features)``.
     """
     config = layer_config(layer)
     batch, timesteps, _ = check_input_shape(input_shape)
     sizes = {"batch": batch, "timesteps": timesteps, "units": config.units}
     return [
-        (a.name, tuple(evaluate(s, sizes) for s in a.shape))
-        for a in returned_by(config)
+        (a.name, tuple(evaluate(s, sizes) for s in a.shape)) for a in config.arrays
     ]

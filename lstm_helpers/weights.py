@@ -18,14 +18,14 @@ GATE_ORDER: dict[str, tuple[str, ...]] = {
     "GRU": ("z", "r", "h"),  # update, reset, candidate hidden state
     "SimpleRNN": ("h",),
 }
-"""The order in which Keras stacks each layer's gates along the last weight axis.
-
-The number of gates is the number of weight blocks, which :func:`lstm_helpers.parameter_formula`
-counts, and :mod:`lstm_helpers.reference` splits its weights by these names."""
+"""The order in which Keras stacks each layer's gates along the last weight axis: one weight
+block per gate (introduced in chapter 13, GRU and SimpleRNN, which compares the three)."""
 
 
 def split_gates(weights: ArrayLike, kind: str = "LSTM") -> dict[str, np.ndarray]:
     """Split a kernel, recurrent kernel or bias into its gates, in Keras's order.
+
+    Introduced in chapter 3 (``return_state=True``).
 
     Parameters
     ----------
@@ -43,7 +43,7 @@ def split_gates(weights: ArrayLike, kind: str = "LSTM") -> dict[str, np.ndarray]
     Raises
     ------
     ValueError
-        For an unknown ``kind``, or a last axis that does not split into equal gates.
+        For an unknown ``kind``, or a last axis that does not split into its gates.
     """
     one_of("kind", kind, RNN_KINDS)
     array = np.asarray(keras.ops.convert_to_numpy(weights))
@@ -61,12 +61,12 @@ def recurrent_weights(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(kernel, recurrent_kernel, bias)`` of a built LSTM, GRU or SimpleRNN, as NumPy arrays.
 
+    Introduced in chapter 3 (``return_state=True``).
+
     Raises
     ------
-    TypeError
-        If ``layer`` is not a bare LSTM, GRU or SimpleRNN.
-    ValueError
-        If the layer has not been built yet (call it on data first), or has no bias.
+    TypeError, ValueError
+        If ``layer`` is not a bare LSTM, GRU or SimpleRNN, not built yet, or has no bias.
     """
     config = layer_config(layer)
     if config.bidirectional:
@@ -94,9 +94,10 @@ def copy_layer(
 ) -> keras.layers.Layer:
     """A new layer configured like ``layer`` (with ``changes``), built, holding ``layer``'s weights.
 
-    The way to compare two settings of the same layer fairly: for example
+    Introduced in chapter 2 (``return_sequences=True``), which does it by hand first
+    (create, ``build``, ``set_weights``): the fair way to compare two settings of one layer.
     ``copy_layer(lstm, x.shape, return_sequences=True)`` returns every step of what ``lstm``
-    computes. It does what chapter 2 does by hand: create, ``build``, ``set_weights``.
+    computes; the copy has a fresh name.
 
     Parameters
     ----------
@@ -107,17 +108,11 @@ def copy_layer(
     **changes
         Constructor arguments to change, e.g. ``return_state=False`` or ``merge_mode="sum"``.
 
-    Returns
-    -------
-    keras.layers.Layer
-        Same class, a fresh name.
-
     Raises
     ------
-    TypeError
-        If ``layer`` is not a Keras layer, or a change names no setting of it.
-    ValueError
-        If ``layer`` has no weights yet (call or build it first).
+    TypeError, ValueError
+        If ``layer`` is no Keras layer or a change names no setting of it; if it has no
+        weights yet.
     """
     if not isinstance(layer, keras.layers.Layer):
         raise TypeError(f"expected a Keras layer, got {type(layer).__name__}")

@@ -1,119 +1,114 @@
-"""The cheat sheet's rows, table, Keras check and explorer data."""
+"""The cheat sheet's configurations, table, Keras check and explorer data, held to Keras."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_helpers import MERGE_MODES, RNN_KINDS, expected_outputs, parameter_count
-from lstm_helpers.cheatsheet import (
-    CHECK_SIZES,
+from lstm_helpers import (
+    MERGE_MODES,
     cheat_sheet,
-    cheat_sheet_rows,
+    evaluate,
     explorer_data,
-    returned_container,
-    table_rows,
+    parameter_formula,
     verify_against_keras,
     write_explorer_data,
 )
+from lstm_helpers import shapes as shapes_module
+from lstm_helpers._runtime import keras
+from lstm_helpers.cheatsheet import (
+    CHECK_SIZES,
+    _returned_container,
+    configurations,
+    table_lines,
+)
+from lstm_helpers.describe import as_list
+from lstm_helpers.shapes import RNN_KINDS, LayerConfig
 
-ROWS = cheat_sheet_rows()
-LINES = table_rows(ROWS)
+CONFIGS = configurations()
+LINES = table_lines(CONFIGS)
 
 
-def _key(row):
-    return (
-        row.kind,
-        row.bidirectional,
-        row.merge_mode,
-        row.return_sequences,
-        row.return_state,
+def keras_layer(config: LayerConfig, units: int) -> keras.layers.Layer:
+    """The configuration as a Keras layer, built here, not by the code under test."""
+    layer = getattr(keras.layers, config.kind)(
+        units,
+        return_sequences=config.return_sequences,
+        return_state=config.return_state,
     )
-
-
-def _names_and_shapes(arrays):
-    return [(a.name, a.shape) for a in arrays]
+    if config.bidirectional:
+        return keras.layers.Bidirectional(layer, merge_mode=config.merge_mode)
+    return layer
 
 
 def test_every_combination_appears_once():
     keys = {
-        (r.kind, r.bidirectional, r.merge_mode, r.return_sequences, r.return_state)
-        for r in ROWS
+        (c.kind, c.bidirectional, c.merge_mode, c.return_sequences, c.return_state)
+        for c in CONFIGS
     }
-    assert (
-        len(ROWS) == len(keys) == len(RNN_KINDS) * (1 + len(MERGE_MODES)) * 2 * 2 == 72
-    )
-    assert {r.merge_mode for r in ROWS if not r.bidirectional} == {None}
+    assert len(CONFIGS) == len(keys) == len(RNN_KINDS) * (1 + len(MERGE_MODES)) * 4
+    assert len(CONFIGS) == 72
+    assert {c.merge_mode for c in CONFIGS if not c.bidirectional} == {None}
 
 
 @settings(derandomize=True, database=None, deadline=None, max_examples=40)
 @given(
-    index=st.integers(0, len(ROWS) - 1),
+    index=st.integers(0, len(CONFIGS) - 1),
     batch=st.one_of(st.none(), st.integers(1, 64)),
     timesteps=st.one_of(st.none(), st.integers(1, 100)),
     features=st.integers(1, 50),
     units=st.integers(1, 50),
 )
-def test_rows_agree_with_expected_outputs(index, batch, timesteps, features, units):
-    row = ROWS[index]
-    predicted = expected_outputs(row.build(units), (batch, timesteps, features))
+def test_rows_agree_with_the_shapes_keras_returns(
+    index, batch, timesteps, features, units
+):
+    config = CONFIGS[index]
+    layer = keras_layer(config, units)
+    returned = as_list(layer(keras.Input(batch_shape=(batch, timesteps, features))))
     sizes = {"batch": batch, "timesteps": timesteps, "units": units}
-    assert [name for name, _ in predicted] == [a.name for a in row.arrays]
-    assert [shape for _, shape in predicted] == row.shapes(sizes)
-
-
-def test_parameter_formulas_agree_with_parameter_count():
-    from lstm_helpers import evaluate
-
-    for row in ROWS:
-        expected = parameter_count(row.kind, 9, 5, bidirectional=row.bidirectional)
-        assert evaluate(row.parameters, {"features": 9, "units": 5}) == expected
-
-
-def test_verify_against_keras_passes_on_every_row():
-    result = verify_against_keras()
-    assert result.rows_checked == 72 and result.mismatches == [] and result.all_match
-    assert repr(result).splitlines()[-1] == "all rows match Keras: True"
-    # What Keras returned is kept: the shapes it gave, and how it packed several arrays.
-    assert [seen.row for seen in result.observed] == ROWS
-    assert [list(seen.shapes) for seen in result.observed] == [
-        r.shapes(CHECK_SIZES) for r in ROWS
+    assert [tuple(t.shape) for t in returned] == [
+        tuple(evaluate(axis, sizes) for axis in array.shape) for array in config.arrays
     ]
-    assert {seen.returned_as for seen in result.observed if len(seen.shapes) == 1} == {
-        None
-    }
-    # Keras 3.15.1 on every backend; the cheat sheet and the explorer print what they observe.
-    assert {seen.returned_as for seen in result.observed if len(seen.shapes) > 1} == {
-        "tuple"
-    }
 
 
-def test_verify_against_keras_reports_a_wrong_row():
-    row = ROWS[1]  # LSTM with return_state: three arrays
-    wrong = replace(row, arrays=row.arrays[:2])  # a row that lies about Keras
-    result = verify_against_keras([wrong])
-    assert not result.all_match
-    assert "all rows match Keras: False" in repr(result) and "Keras returned" in repr(
-        result
+def test_parameter_formulas_agree_with_keras_count_params():
+    features, units = 9, 5
+    for config in CONFIGS:
+        layer = keras_layer(config, units)
+        layer.build((None, 3, features))
+        formula = parameter_formula(config.kind, bidirectional=config.bidirectional)
+        sizes = {"features": features, "units": units}
+        assert evaluate(formula, sizes) == layer.count_params(), config.call
+
+
+def test_verify_against_keras_passes_on_every_row_and_keeps_what_keras_returned():
+    result = verify_against_keras()
+    assert result.mismatches == [] and result.all_match
+    assert repr(result).splitlines() == [
+        "rows built as Keras layers and called on a (3, 5, 7) input with units=4: 72",
+        "all rows match Keras: True",
+    ]
+    assert [seen["layer"] for seen in result.observed] == CONFIGS
+    single = {s["returned_as"] for s in result.observed if len(s["shapes"]) == 1}
+    several = {s["returned_as"] for s in result.observed if len(s["shapes"]) > 1}
+    # Keras 3.15.1 on every backend; the cheat sheet and the explorer print what they see.
+    assert single == {None} and several == {"tuple"}
+
+
+def test_verify_against_keras_reports_a_rule_that_lies(monkeypatch):
+    rule = shapes_module.returned_arrays
+    monkeypatch.setattr(
+        shapes_module, "returned_arrays", lambda *a, **k: rule(*a, **k)[:2]
     )
-
-
-@pytest.mark.parametrize(
-    "sizes, error",
-    [
-        ([3, 5, 7, 4], TypeError),
-        ({"batch": 3, "timesteps": 5, "units": 4}, ValueError),
-        ({**CHECK_SIZES, "units": 0}, ValueError),
-        ({**CHECK_SIZES, "batch": True}, ValueError),
-    ],
-)
-def test_verify_rejects_bad_sizes(sizes, error):
-    with pytest.raises(error, match="sizes"):
-        verify_against_keras(ROWS[:1], sizes)
+    result = verify_against_keras([LayerConfig("LSTM", False, True)])
+    assert not result.all_match
+    assert "all rows match Keras: False" in repr(result)
+    assert "LSTM(units, return_state=True): the table says" in repr(result)
+    with pytest.raises(RuntimeError, match="several in one type"):
+        _returned_container()
 
 
 def test_check_sizes_cannot_coincide():
@@ -133,61 +128,40 @@ def test_table_lists_every_line_in_text_and_html():
     assert "<code>'sum'</code>, <code>'mul'</code> or <code>'ave'</code>" in html
 
 
+def returns(config):
+    return [(a.name, a.shape) for a in config.arrays]
+
+
 def test_table_lines_cover_every_configuration_once_with_its_arrays():
-    by_key = {_key(row): row for row in ROWS}
-    covered = [config for line in LINES for config in line.configurations]
-    assert sorted(covered, key=repr) == sorted(
-        by_key, key=repr
-    )  # each once, none missing
-    for line in LINES:
-        for config in line.configurations:
-            assert _names_and_shapes(by_key[config].arrays) == _names_and_shapes(
-                line.arrays
-            )
+    covered = []
+    for kinds, modes, line in LINES:
+        for kind in kinds:
+            for mode in modes or (None,):
+                flags = (line.return_sequences, line.return_state, line.bidirectional)
+                config = LayerConfig(kind, *flags, mode)
+                assert returns(config) == returns(line), config.call
+                covered.append(config)
+    assert sorted(covered, key=repr) == sorted(CONFIGS, key=repr)  # each once
 
 
 def test_table_merges_every_pair_of_identical_lines():
     seen = {}
-    for line in LINES:
-        flags = (line.bidirectional, line.return_sequences, line.return_state)
-        arrays = tuple(map(tuple, _names_and_shapes(line.arrays)))
+    for kinds, modes, c in LINES:
+        key = (c.bidirectional, c.return_sequences, c.return_state, str(returns(c)))
         # Two lines that return the same arrays must differ in both layers and merge modes,
         # or they would have been one line.
-        for other_kinds, other_modes in seen.get((flags, arrays), []):
-            assert other_kinds != line.kinds and other_modes != line.merge_modes, line
-        seen.setdefault((flags, arrays), []).append((line.kinds, line.merge_modes))
+        for other_kinds, other_modes in seen.get(key, []):
+            assert other_kinds != kinds and other_modes != modes
+        seen.setdefault(key, []).append((kinds, modes))
     assert len(LINES) == 24
-    sum_mul_ave = [line for line in LINES if line.merge_modes == ("sum", "mul", "ave")]
-    assert len(sum_mul_ave) == 6
-    assert {line.merge_mode for line in sum_mul_ave} == {"'sum', 'mul' or 'ave'"}
-    assert {
-        line.layer
-        for line in LINES
-        if not line.return_state and not line.bidirectional
-    } == {"LSTM, GRU or SimpleRNN"}
+    assert len([line for line in LINES if line[1] == ("sum", "mul", "ave")]) == 6
+    bare_without_state = {
+        kinds for kinds, _, c in LINES if not c.return_state and not c.bidirectional
+    }
+    assert bare_without_state == {("LSTM", "GRU", "SimpleRNN")}
 
 
-def test_returned_container_is_observed_on_real_layers():
-    assert returned_container() == "tuple"
-    single = [row for row in ROWS if len(row.arrays) == 1][:2]
-    with pytest.raises(RuntimeError, match="several in one type"):
-        returned_container(single)  # no row returns several arrays: nothing to observe
-    row = ROWS[1]
-    wrong = replace(row, arrays=row.arrays[:2])  # a row that lies about Keras
-    with pytest.raises(RuntimeError, match="do not match Keras"):
-        returned_container([wrong])
-
-
-def test_row_call_reads_like_code():
-    calls = {row.call for row in ROWS}
-    assert "LSTM(units)" in calls
-    assert (
-        "Bidirectional(GRU(units, return_sequences=True, return_state=True), merge_mode=None)"
-        in calls
-    )
-
-
-def test_explorer_data_is_the_rows_as_json(tmp_path):
+def test_the_explorer_data_is_every_row_as_json(tmp_path):
     path = write_explorer_data(tmp_path / "deep" / "explorer.json")
     data = json.loads(path.read_text())
     assert data == json.loads(json.dumps(explorer_data()))
@@ -202,8 +176,7 @@ def test_explorer_data_is_the_rows_as_json(tmp_path):
     )
     assert concat["arrays"][0]["shape"] == ["batch", "timesteps", "2*units"]
     assert concat["parameters"] == "2*4*units*(features+units+1)"
-
-
-def test_write_explorer_data_rejects_a_non_path():
-    with pytest.raises(TypeError, match="path must be"):
-        write_explorer_data(3)
+    assert (
+        concat["call"]
+        == "Bidirectional(LSTM(units, return_sequences=True), merge_mode='concat')"
+    )

@@ -14,8 +14,8 @@ X = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
 def test_describe_lists_each_returned_array_with_its_values():
     layer = keras.layers.LSTM(4, return_sequences=True, return_state=True)
     table = describe(layer, X)
-    assert table.names == ["output", "h", "c"]
-    assert [row.shape for row in table.rows] == [(2, 5, 4), (2, 4), (2, 4)]
+    assert list(table.arrays) == ["output", "h", "c"]
+    assert [shape for _, shape, _, _ in table.rows] == [(2, 5, 4), (2, 4), (2, 4)]
     np.testing.assert_allclose(table["output"][:, -1], table["h"], atol=1e-6)
     text = repr(table)
     assert text.splitlines()[0] == "LSTM returned 3 array(s):"

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_helpers import DETAILS, CaughtError, catch_error, show_error
+from lstm_helpers import catch_error, show_error
 from lstm_helpers._runtime import keras
+from lstm_helpers.errors import DETAILS, CaughtError
 
 BACKEND_TENSOR_REPRS = (
     "tf.Tensor",

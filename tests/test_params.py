@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_helpers import RNN_KINDS, parameter_count, parameter_formula
+from lstm_helpers import parameter_count, parameter_formula
 from lstm_helpers._runtime import keras
+from lstm_helpers.shapes import RNN_KINDS
 
 
 def test_formulas_read_as_the_book_writes_them():

@@ -16,18 +16,10 @@ import itertools
 import numpy as np
 import pytest
 
-from lstm_helpers import (
-    MERGE_MODES,
-    RNN_KINDS,
-    STATE_NAMES,
-    describe_call,
-    expected_outputs,
-    layer_config,
-    returned_arrays,
-    returned_by,
-)
+from lstm_helpers import MERGE_MODES, expected_outputs, returned_arrays
 from lstm_helpers._runtime import keras
 from lstm_helpers.describe import as_list
+from lstm_helpers.shapes import RNN_KINDS, STATE_NAMES, layer_config
 
 WRAPPERS = (
     "bare",
@@ -212,12 +204,13 @@ def test_states_are_named_once_for_every_kind():
         assert [a.name for a in arrays] == ["output", *STATE_NAMES[kind]]
 
 
-def test_returned_by_reads_the_rule_for_a_layers_settings():
+def test_a_layers_config_reads_the_rule_for_its_settings():
     layer = keras.layers.Bidirectional(
         keras.layers.GRU(2, return_state=True), merge_mode=None
     )
     config = layer_config(layer)
-    assert returned_by(config) == returned_arrays(
+    assert config.units == 2
+    assert config.arrays == returned_arrays(
         "GRU",
         return_sequences=False,
         return_state=True,
@@ -226,12 +219,12 @@ def test_returned_by_reads_the_rule_for_a_layers_settings():
     )
 
 
-def test_describe_call_writes_the_layer_as_code():
+def test_a_layers_config_writes_the_layer_as_code():
     L = keras.layers
     bidirectional = L.Bidirectional(L.GRU(2, return_state=True), merge_mode="sum")
-    assert describe_call(layer_config(bidirectional)) == (
+    assert layer_config(bidirectional).call == (
         "Bidirectional(GRU(units, return_state=True), merge_mode='sum')"
     )
-    assert describe_call(layer_config(L.LSTM(2, return_sequences=True))) == (
+    assert layer_config(L.LSTM(2, return_sequences=True)).call == (
         "LSTM(units, return_sequences=True)"
     )

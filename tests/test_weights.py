@@ -6,14 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_helpers import (
-    GATE_ORDER,
-    RNN_KINDS,
-    copy_layer,
-    recurrent_weights,
-    split_gates,
-)
+from lstm_helpers import GATE_ORDER, copy_layer, recurrent_weights, split_gates
 from lstm_helpers._runtime import keras
+from lstm_helpers.shapes import RNN_KINDS
 
 X = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
 to_numpy = keras.ops.convert_to_numpy

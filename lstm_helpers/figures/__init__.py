@@ -10,42 +10,12 @@ module                 draws
 ``stateful``           :func:`draw_stateful_calls`: one sequence read in several calls
 ``gates``              :func:`draw_gate_layout`: weight matrices cut into gates
 ``engines``            :func:`draw_engines`: one process per Keras backend (appendix A)
-``overview``           :func:`draw_overview`, :func:`save_overview`: the landing page's picture
 ``forecasts``          :func:`plot_forecasts`: a data plot, forecasts against the truth
 =====================  ==================================================================
 
 ``_style`` holds the palette, what each colour means, the canvas (always on an opaque
-background), the boxes and arrows, and the check that a count fits in a picture. Every
-diagram numbers steps from 0, as Python does. Each function returns a
-:class:`matplotlib.figure.Figure` built without pyplot, so a notebook shows it once.
+background), the boxes and arrows. Every diagram numbers steps from 0, as Python does. Each
+function returns a :class:`matplotlib.figure.Figure` built without pyplot, so a notebook
+shows it once. The package's top level exports each module's ``__all__``; the landing
+page's picture is drawn once, by ``python -m tools.overview``.
 """
-
-from lstm_helpers.figures.encoder_decoder import (
-    ENCODER_DECODER_DESIGNS,
-    draw_encoder_decoder,
-)
-from lstm_helpers.figures.engines import draw_engines
-from lstm_helpers.figures.forecasts import plot_forecasts
-from lstm_helpers.figures.gates import GATE_COLORS, draw_gate_layout
-from lstm_helpers.figures.masking import draw_masking, masked_output_labels
-from lstm_helpers.figures.overview import OVERVIEW_PANELS, draw_overview, save_overview
-from lstm_helpers.figures.returns import draw_returns
-from lstm_helpers.figures.stacks import draw_stack
-from lstm_helpers.figures.stateful import draw_stateful_calls
-
-__all__ = [
-    "ENCODER_DECODER_DESIGNS",
-    "GATE_COLORS",
-    "OVERVIEW_PANELS",
-    "draw_encoder_decoder",
-    "draw_engines",
-    "draw_gate_layout",
-    "draw_masking",
-    "draw_overview",
-    "draw_returns",
-    "draw_stack",
-    "draw_stateful_calls",
-    "masked_output_labels",
-    "plot_forecasts",
-    "save_overview",
-]

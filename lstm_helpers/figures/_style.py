@@ -1,5 +1,5 @@
 """What every figure in the book is drawn with: one palette, one meaning per colour, a canvas
-with an opaque background, a box, an arrow, and the check that a count fits in a picture.
+with an opaque background, a box and an arrow.
 
 The colours are the Okabe–Ito palette, which stays distinguishable with colour blindness. A
 colour means the same thing in every diagram (``RETURNED`` is always the blue of a value that
@@ -18,7 +18,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from lstm_helpers._checks import integer
 from lstm_helpers.shapes import STATE_NAMES
 
 # The palette (Okabe–Ito, plus a pale blue and a light grey for quiet boxes).
@@ -40,39 +39,29 @@ FADED = "#AAAAAA"  # the arrow to a value that is computed and dropped
 # What each colour means, in every diagram.
 INPUT = "white"  # an input step x_t
 CELL = YELLOW  # the recurrent cell at one step
-RETURNED = (
-    BLUE  # a value that comes back to the caller (or is handed on to the next layer)
-)
+RETURNED = BLUE  # a value that comes back to the caller (or goes on to the next layer)
 STATE = VERMILION  # a final state that comes back, or is kept (layer.states)
 DROPPED = GREY  # dashed: computed inside the layer, not returned
 REPEATED = PALE_BLUE  # dashed: a masked step's output, copied from the step before
 ZEROS = (
-    GREY  # dashed: zeros that are not data (a padding step, a fresh all-zeros state)
+    GREY  # dashed: zeros that are not data (a padding step, a fresh all-zero state)
 )
 NOTEBOOK = YELLOW  # the notebook's own kernel (appendix A)
 PROCESS = BLUE  # a child process on one backend (appendix A)
 CHECK = GREEN  # the comparison of the backends' results (appendix A)
 FORECAST_COLOURS = (BLUE, VERMILION, GREEN, PINK)
 """One colour per model in a forecast plot, in order."""
-GATE_COLORS: dict[str, str] = {
-    "i": SKY_BLUE,
-    "f": ORANGE,
-    "c": GREEN,  # PyTorch calls the candidate g
-    "o": PINK,
-    "z": SKY_BLUE,
-    "r": ORANGE,
-    "h": GREEN,
-}
-"""One colour per gate (LSTM ``i, f, c, o``; GRU ``z, r, h``), in both weight layouts."""
+# One colour per gate, in both weight layouts (LSTM i, f, c, o; GRU z, r, h). PyTorch calls
+# the candidate c "g".
+GATE_COLORS = dict(
+    zip("ifcozrh", (SKY_BLUE, ORANGE, GREEN, PINK) + (SKY_BLUE, ORANGE, GREEN))
+)
 
 
 def opaque_background(fig: Figure) -> Figure:
-    """Give ``fig`` a white background that no saving option can make transparent.
-
-    ``savefig(facecolor="none")`` or ``transparent=True`` only change the figure's own patch,
-    so a separate rectangle sits behind everything. It reaches past the figure's edges, to
-    cover the margin that ``bbox_inches="tight"`` adds, and it does not count in the layout.
-    """
+    """Give ``fig`` a white background no saving option can make transparent: the options
+    only change the figure's own patch, so a rectangle sits behind everything, reaching past
+    the edges (over ``bbox_inches="tight"``'s margin), outside the layout."""
     fig.set_facecolor(BACKGROUND)
     background = Rectangle(
         (-1, -1),
@@ -97,12 +86,8 @@ def canvas(
     scale: float = 0.62,
     dpi: int = 90,
 ) -> tuple[Figure, Axes]:
-    """A figure without axes showing data coordinates ``left..right`` x ``bottom..top``.
-
-    ``scale`` is inches per data unit. The figure is built without pyplot, so a notebook
-    shows it once, as the cell's result, and its background is opaque
-    (:func:`opaque_background`).
-    """
+    """A figure without axes showing data coordinates ``left..right`` x ``bottom..top``,
+    ``scale`` inches per unit; built without pyplot (a notebook shows it once), opaque."""
     fig = opaque_background(
         Figure(figsize=(scale * (right - left), scale * (top - bottom)), dpi=dpi)
     )
@@ -127,11 +112,8 @@ def box(
     size: float = 10,
     pad: float = 0.03,
 ) -> None:
-    """A rounded box centred on ``(x, y)`` with ``text`` in it.
-
-    Dashed boxes have a grey edge. Unless ``text_color`` is given, text is white on a dark
-    face, grey on a dashed grey box (computed but not returned), and black otherwise.
-    """
+    """A rounded box centred on ``(x, y)`` with ``text`` in it; a dashed one has a grey edge.
+    Text is white on a dark face, grey on a dashed grey box, else black, unless given."""
     ax.add_patch(
         FancyBboxPatch(
             (x - w / 2, y - h / 2),
@@ -153,10 +135,7 @@ def box(
 def value_box(
     ax: Axes, x: float, y: float, text: str, face: str, **options: Any
 ) -> None:
-    """A box for one value: dashed when it is computed but not returned (``DROPPED``).
-
-    ``options`` go to :func:`box` as they are: any of its keywords but ``dashed``.
-    """
+    """A :func:`box` for one value, dashed when it is computed but not returned."""
     box(ax, x, y, text, face, dashed=face == DROPPED, **options)
 
 
@@ -187,11 +166,26 @@ def arrow(
     )
 
 
-def step(symbol: str, t: int, *, mark: str = "") -> str:
-    """The label of ``symbol`` at step ``t``, 0-based like Python: ``step("x", 0)`` is x₀.
+def write(
+    ax: Axes,
+    x: float,
+    y: float,
+    text: str,
+    size: float = 9,
+    *,
+    code: bool = False,
+    **options: Any,
+) -> None:
+    """``text`` centred on ``(x, y)`` (``ha``, ``va`` in ``options`` move its anchor), in
+    monospace when it is ``code``; ``options`` go to :meth:`matplotlib.axes.Axes.text`."""
+    if code:
+        options["family"] = "monospace"
+    ax.text(x, y, text, fontsize=size, **{"ha": "center", "va": "center", **options})
 
-    ``mark`` goes before the symbol (``"→"``, ``"←"`` for a bidirectional layer's halves).
-    """
+
+def step(symbol: str, t: int, *, mark: str = "") -> str:
+    """The label of ``symbol`` at step ``t``, 0-based like Python (``step("x", 0)`` is x₀),
+    after a ``mark`` such as ``"→"`` for a bidirectional layer's forward half."""
     return f"{mark}${symbol}_{{{t}}}$"
 
 
@@ -203,21 +197,3 @@ def carried(kind: str) -> str:
 def cell_label(kind: str) -> str:
     """The word written in a cell: the layer's class, with ``SimpleRNN`` shortened to fit."""
     return "RNN" if kind == "SimpleRNN" else kind
-
-
-def check_count(name: str, value: object, low: int, high: int) -> int:
-    """``value`` (any value) as an ``int`` in ``low..high``; the range is what fits in a picture.
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not an int (``bool`` is refused too).
-    ValueError
-        If it is outside ``low..high``.
-    """
-    count = integer(name, value)
-    if not low <= count <= high:
-        raise ValueError(
-            f"{name} must be between {low} and {high} to fit the picture, got {count}"
-        )
-    return count

@@ -1,16 +1,9 @@
-"""The two many-to-N encoder–decoders, unrolled: what the decoder gets from the encoder.
-
-Colours follow :func:`lstm_helpers.draw_returns`: yellow cells, blue for a hidden state that is
-handed on (and for the forecasts), vermilion for the states passed as ``initial_state``.
-Steps are numbered from 0: the encoder reads ``x_0 .. x_{n-1}`` and the forecasts continue
-the count, ``ŷ_n, ŷ_{n+1}, ...``.
-"""
+"""The two many-to-N encoder–decoders, unrolled: what the decoder gets from the encoder."""
 
 from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from lstm_helpers._checks import one_of
 from lstm_helpers.figures._style import (
     CELL,
     INPUT,
@@ -20,17 +13,12 @@ from lstm_helpers.figures._style import (
     arrow,
     canvas,
     carried,
-    check_count,
     step,
     value_box,
+    write,
 )
 
-__all__ = ["ENCODER_DECODER_DESIGNS", "draw_encoder_decoder"]
-
-ENCODER_DECODER_DESIGNS = ("repeat_vector", "state_passing")
-"""The two designs :func:`draw_encoder_decoder` draws: ``RepeatVector`` + ``TimeDistributed``,
-and the encoder that passes ``[h, c]`` as the decoder's ``initial_state`` (chapter 9 builds
-both)."""
+__all__ = ["draw_encoder_decoder"]
 
 STEP = 1.9  # horizontal distance between time steps
 TITLES = {
@@ -44,36 +32,19 @@ def draw_encoder_decoder(
 ) -> Figure:
     """Draw one of the two many-to-N encoder–decoders, unrolled.
 
-    ``"repeat_vector"``: the encoder's last ``h`` (blue) is copied by ``RepeatVector`` into the
-    decoder's input at every step, and the decoder starts from zero states.
-    ``"state_passing"``: the encoder's final ``h`` and ``c`` (vermilion) become the decoder's
-    ``initial_state``, and the decoder reads the last input value at every step. In both, a
-    ``Dense`` layer applied at every decoder step (``TimeDistributed``) gives the forecasts ŷ.
-    Steps are numbered from 0: inputs ``x_0`` to ``x_{input_steps-1}``, forecasts from
-    ``ŷ_{input_steps}`` on.
+    Introduced in chapter 9 (Many-to-N), which builds both. ``"repeat_vector"``: the
+    encoder's last ``h`` (blue) is copied by ``RepeatVector`` into the decoder's input at
+    every step, and the decoder starts from zero states. ``"state_passing"``: the encoder's
+    final ``h`` and ``c`` (vermilion) are the decoder's ``initial_state``, and it reads the
+    last input value at every step. A ``Dense`` at every decoder step gives the forecasts ŷ.
+    Steps are numbered from 0; the forecasts continue the count (``ŷ_4`` after ``x_3``).
 
     Parameters
     ----------
     design : {"repeat_vector", "state_passing"}
-    input_steps : int
-        Encoder steps to draw, 2 to 5 (default 4).
-    output_steps : int
-        Decoder steps to draw, 1 to 4 (default 3).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Raises
-    ------
-    ValueError
-        For an unknown ``design`` or step counts outside the ranges above.
-    TypeError
-        If a step count is not an int.
+    input_steps, output_steps : int
+        Encoder and decoder steps to draw; 2 to 5 and 1 to 4 fit the page.
     """
-    one_of("design", design, ENCODER_DECODER_DESIGNS)
-    check_count("input_steps", input_steps, 2, 5)
-    check_count("output_steps", output_steps, 1, 4)
     encoder_xs = [STEP * t for t in range(input_steps)]
     gap = 2.6 * STEP
     decoder_xs = [encoder_xs[-1] + gap + STEP * t for t in range(output_steps)]
@@ -82,14 +53,7 @@ def draw_encoder_decoder(
     spare = max(0.0, 15.0 - (right - left)) / 2
     fig, ax = canvas(left - spare, right + spare, -1.6, out_y + 1.1)
     last = input_steps - 1  # the encoder's last step
-    ax.text(
-        (left + right) / 2,
-        out_y + 0.75,
-        TITLES[design],
-        ha="center",
-        va="center",
-        fontsize=11,
-    )
+    write(ax, (left + right) / 2, out_y + 0.75, TITLES[design], 11)
 
     for t, x in enumerate(encoder_xs):
         value_box(ax, x, 0, step("x", t), INPUT)
@@ -98,21 +62,12 @@ def draw_encoder_decoder(
     for xs in (encoder_xs, decoder_xs):
         for a, b in zip(xs, xs[1:]):
             arrow(ax, (a + 0.4, cell_y), (b - 0.4, cell_y))
-            ax.text(
-                (a + b) / 2,
-                cell_y + 0.15,
-                carried("LSTM"),
-                ha="center",
-                va="bottom",
-                fontsize=8,
-            )
+            write(ax, (a + b) / 2, cell_y + 0.15, carried("LSTM"), 8, va="bottom")
     for t, x in enumerate(decoder_xs, start=input_steps):
         value_box(ax, x, cell_y, "LSTM", CELL, w=0.75)
         value_box(ax, x, out_y, step(r"\hat{y}", t), RETURNED)
         arrow(ax, (x, cell_y + 0.3), (x, out_y - 0.3))
-        ax.text(
-            x + 0.08, (cell_y + out_y) / 2, "Dense", ha="left", va="center", fontsize=7
-        )
+        write(ax, x + 0.08, (cell_y + out_y) / 2, "Dense", 7, ha="left")
         if design == "repeat_vector":
             value_box(ax, x, 0, step("h", last), RETURNED)
         else:
@@ -136,13 +91,13 @@ def draw_encoder_decoder(
         value_box(ax, last_encoder, out_y, step("h", last), RETURNED)
         arrow(ax, (last_encoder, cell_y + 0.3), (last_encoder, out_y - 0.3))
         arrow(ax, (last_encoder + 0.4, out_y - 0.1), (middle - 0.3, 0.3))
-        ax.text(
+        write(
+            ax,
             first_decoder - 0.5,
             cell_y - 0.45,
             f"{carried('LSTM')} = 0",
+            8,
             ha="right",
-            va="center",
-            fontsize=8,
             color=MUTED,
         )
         encoder_label = "encoder LSTM(units)"
@@ -164,32 +119,15 @@ def draw_encoder_decoder(
             h=0.45,
             size=9,
         )
-        ax.text(
-            middle,
-            cell_y - 0.35,
-            "initial_state",
-            ha="center",
-            va="center",
-            fontsize=8,
-            color=STATE,
-        )
+        write(ax, middle, cell_y - 0.35, "initial_state", 8, color=STATE)
         encoder_label = "encoder LSTM(units, return_state=True)"
-    ax.text(
-        (encoder_xs[0] + last_encoder) / 2,
-        -1.15,
-        encoder_label,
-        ha="center",
-        va="center",
-        fontsize=9,
-        family="monospace",
-    )
-    ax.text(
+    write(ax, (encoder_xs[0] + last_encoder) / 2, -1.15, encoder_label, 9, code=True)
+    write(
+        ax,
         (first_decoder + decoder_xs[-1]) / 2,
         -1.15,
         "decoder LSTM(units, return_sequences=True)",
-        ha="center",
-        va="center",
-        fontsize=9,
-        family="monospace",
+        9,
+        code=True,
     )
     return fig

@@ -1,56 +1,24 @@
-"""The picture for appendix A: one notebook, one process per Keras backend, one comparison.
-
-It has no time axis, so no steps to number.
-"""
+"""The picture for appendix A: one notebook, one process per Keras backend, one comparison."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from matplotlib.figure import Figure
 
-from lstm_helpers.backends import BACKENDS
+from lstm_helpers.engines import BACKENDS
 from lstm_helpers.figures._style import CHECK, NOTEBOOK, PROCESS, arrow, box, canvas
 
 __all__ = ["draw_engines"]
 
 
-def draw_engines(backends: Sequence[str] = BACKENDS) -> Figure:
-    """Draw how a notebook runs one function on several Keras backends and compares them.
+def draw_engines() -> Figure:
+    """Draw how a notebook runs one function on the three Keras backends and compares them.
 
-    The notebook sends the function and its input arrays to one fresh Python process per
-    backend (``KERAS_BACKEND`` is fixed when Keras is imported), each returns NumPy arrays,
-    and the notebook compares them with each other and with :func:`lstm_helpers.lstm_forward`.
-
-    Parameters
-    ----------
-    backends : sequence of str
-        Backend names to draw, in order (default: tensorflow, jax, torch).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Built without pyplot, so a notebook shows it once.
-
-    Raises
-    ------
-    TypeError
-        If ``backends`` is a string or not a sequence of strings.
-    ValueError
-        If it is empty, repeats a name, or names an unknown backend.
+    Introduced in appendix A (Same layer, three engines). The notebook sends the function and
+    its input arrays to one fresh Python process per backend of :data:`BACKENDS`
+    (``KERAS_BACKEND`` is fixed when Keras is imported); each returns NumPy arrays, and the
+    notebook compares them with each other and with :func:`lstm_helpers.lstm_forward`.
     """
-    if isinstance(backends, str) or not isinstance(backends, Sequence):
-        raise TypeError(
-            f"expected a list of backend names, got {type(backends).__name__}"
-        )
-    if not backends or len(set(backends)) != len(backends):
-        raise ValueError(
-            f"expected each backend once, at least one, got {list(backends)}"
-        )
-    unknown = [b for b in backends if b not in BACKENDS]
-    if unknown:
-        raise ValueError(f"expected backend names from {BACKENDS}, got {unknown}")
-
+    backends = BACKENDS
     rows = len(backends)
     height = 1.3 * rows + 0.7
     fig, ax = canvas(0, 11, 0.1, height, scale=0.85)

@@ -1,8 +1,5 @@
-"""A data plot, not a diagram: forecasts against the truth on a few validation windows.
-
-The time axis counts steps from 0, like the diagrams: the history is steps 0 to
-``input_steps - 1`` and the forecasts continue from ``input_steps``.
-"""
+"""A data plot, not a diagram: forecasts against the truth on a few validation windows. Steps
+count from 0, like the diagrams': the forecasts continue the history's count."""
 
 from __future__ import annotations
 
@@ -12,7 +9,6 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from lstm_helpers._checks import is_int
 from lstm_helpers.figures._style import FORECAST_COLOURS, opaque_background
 
 __all__ = ["plot_forecasts"]
@@ -38,6 +34,8 @@ def plot_forecasts(
 ) -> Figure:
     """Plot a few windows: the history, the true continuation and each model's forecast.
 
+    Introduced in chapter 9 (Many-to-N), which compares its two designs' forecasts.
+
     Parameters
     ----------
     x : array-like, shape (batch, input_steps, 1)
@@ -45,58 +43,26 @@ def plot_forecasts(
     y_true : array-like, shape (batch, output_steps, 1)
         What really came next.
     predictions : dict of str to array-like, each shape (batch, output_steps, 1)
-        Forecasts by model name, at most four.
+        Forecasts by model name, at most four (one colour each).
     samples : sequence of int
-        Which windows to plot, one panel each, 1 to 4 of them.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Every step of each window is plotted (0 to ``input_steps + output_steps - 1``).
+        Which windows to plot, one panel each.
 
     Raises
     ------
     TypeError
-        If an array is not numeric, ``predictions`` is not a mapping or ``samples`` not ints.
+        If an array is not numeric.
     ValueError
-        For wrong shapes, batches that differ, an empty or too long ``predictions`` or
-        ``samples``, or a sample index out of range.
+        If an array is not ``(batch, steps, 1)``, or a forecast's shape is not ``y_true``'s.
     """
     history, truth = _series("x", x), _series("y_true", y_true)
-    if not isinstance(predictions, Mapping):
-        raise TypeError(
-            f"predictions must be a dict of name to forecast, got {type(predictions).__name__}"
-        )
-    if not 1 <= len(predictions) <= len(FORECAST_COLOURS):
-        raise ValueError(
-            f"expected 1 to {len(FORECAST_COLOURS)} forecasts, got {len(predictions)}"
-        )
     forecasts = {
-        str(name): _series(f"predictions[{name!r}]", p)
-        for name, p in predictions.items()
+        name: _series(f"predictions[{name!r}]", p) for name, p in predictions.items()
     }
     for name, forecast in forecasts.items():
         if forecast.shape != truth.shape:
             raise ValueError(
-                f"predictions[{name!r}] has shape {forecast.shape}, expected {truth.shape} "
-                "like y_true"
-            )
-    if history.shape[0] != truth.shape[0]:
-        raise ValueError(
-            f"x has {history.shape[0]} windows but y_true has {truth.shape[0]}"
-        )
-    if isinstance(samples, (str, bytes)) or not isinstance(samples, Sequence):
-        raise TypeError(
-            f"samples must be a sequence of window indices, got {type(samples).__name__}"
-        )
-    if not 1 <= len(samples) <= 4:
-        raise ValueError(f"expected 1 to 4 samples, got {len(samples)}")
-    for index in samples:
-        if not is_int(index):
-            raise TypeError(f"samples must be ints, got {index!r}")
-        if not 0 <= index < len(truth):
-            raise ValueError(
-                f"sample {index} is out of range: there are {len(truth)} windows"
+                f"predictions[{name!r}] has shape {forecast.shape}, expected "
+                f"{truth.shape} like y_true"
             )
 
     input_steps, output_steps = history.shape[1], truth.shape[1]

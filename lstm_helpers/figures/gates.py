@@ -1,10 +1,6 @@
-"""Pictures of a recurrent layer's weight matrices, cut into gates, as Keras or PyTorch store them.
-
-The picture is drawn from the layer's real weight shapes (via
-:func:`lstm_helpers.recurrent_weights`) and its gate labels from
-:data:`lstm_helpers.GATE_ORDER`, so it cannot disagree with :func:`lstm_helpers.split_gates`.
-It has no time axis, so no steps to number.
-"""
+"""A recurrent layer's weight matrices cut into gates, as Keras or PyTorch store them: drawn
+from the real weight shapes and :data:`lstm_helpers.GATE_ORDER`, as
+:func:`lstm_helpers.split_gates` cuts them."""
 
 from __future__ import annotations
 
@@ -15,14 +11,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from lstm_helpers._checks import one_of
-from lstm_helpers.figures._style import GATE_COLORS, canvas
+from lstm_helpers.figures._style import GATE_COLORS, canvas, write
 from lstm_helpers.shapes import layer_config
 from lstm_helpers.weights import GATE_ORDER, recurrent_weights
 
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["GATE_COLORS", "draw_gate_layout"]  # GATE_COLORS: what its colours mean
+__all__ = ["draw_gate_layout"]
 
 LAYOUTS = ("keras", "torch")
 _INCHES_PER_WEIGHT = 0.09  # per row/column of a matrix, before clamping
@@ -73,13 +69,12 @@ def _matrix(
                 linewidth=0.8,
             )
         )
-        ax.text(
+        write(
+            ax,
             x + w / 2,
             y + h / 2,
             "0" if zeros else label,
-            ha="center",
-            va="center",
-            fontsize=9 if min(w, h) < 0.3 else 11,
+            9 if min(w, h) < 0.3 else 11,
             weight="bold",
         )
     return width, height
@@ -88,29 +83,17 @@ def _matrix(
 def draw_gate_layout(layer: keras.layers.Layer, layout: str = "keras") -> Figure:
     """Draw a built layer's kernel, recurrent kernel and bias, each cut into its gates.
 
-    ``layout="keras"`` shows them as Keras stores them: gates side by side along the last
-    axis, ``kernel`` ``(features, gates*units)``. ``layout="torch"`` (LSTM only) shows the same
-    numbers as ``torch.nn.LSTM`` stores them (see :func:`lstm_helpers.torch_lstm_weights`):
-    transposed, gates stacked along the first axis, ``weight_ih_l0`` ``(4*units, features)``,
-    and a second bias ``bias_hh_l0`` of zeros.
-
-    Parameters
-    ----------
-    layer : keras.layers.LSTM, GRU or SimpleRNN
-        Built (called on data once), with a bias; a bare layer, not a ``Bidirectional``.
-    layout : {"keras", "torch"}
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    Introduced in chapter 10 (An LSTM from scratch); chapter 14 draws ``layout="torch"``.
+    ``"keras"``: as Keras stores them, gates side by side along the last axis, ``kernel``
+    ``(features, gates*units)``. ``"torch"`` (LSTM only): as ``torch.nn.LSTM`` stores the same
+    numbers (:func:`lstm_helpers.torch_lstm_weights`), transposed, gates stacked along the
+    first axis, and a second bias of zeros.
 
     Raises
     ------
-    TypeError
-        If ``layer`` is not a bare recurrent layer.
-    ValueError
-        If it is not built or has no bias, for an unknown ``layout``, or for
-        ``layout="torch"`` with a layer other than an LSTM.
+    TypeError, ValueError
+        If ``layer`` is not a built, bare recurrent layer with a bias, for an unknown
+        ``layout``, or for ``layout="torch"`` with a layer other than an LSTM.
     """
     one_of("layout", layout, LAYOUTS)
     config = layer_config(layer)
@@ -134,26 +117,12 @@ def draw_gate_layout(layer: keras.layers.Layer, layout: str = "keras") -> Figure
         total_height = sum(_side(rows) for _, rows, _ in pieces) + 0.45 * len(pieces)
         fig_w, fig_h = widest + 2.6, total_height + 0.9
         fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
-        ax.text(
-            fig_w / 2,
-            fig_h - 0.3,
-            f"{config.kind}: gates {', '.join(gates)} side by side, {units} columns each",
-            ha="center",
-            va="center",
-            fontsize=10,
-        )
+        title = f"{config.kind}: gates {', '.join(gates)} side by side, {units} columns each"
+        write(ax, fig_w / 2, fig_h - 0.3, title, 10)
         top = fig_h - 0.7
         for name, rows, cols in pieces:
             _, height = _matrix(ax, 2.3, top, rows, cols, gates, along="columns")
-            ax.text(
-                2.15,
-                top - height / 2,
-                name,
-                ha="right",
-                va="center",
-                fontsize=9,
-                family="monospace",
-            )
+            write(ax, 2.15, top - height / 2, name, 9, code=True, ha="right")
             top -= height + 0.45
         return fig
 
@@ -173,36 +142,12 @@ def draw_gate_layout(layer: keras.layers.Layer, layout: str = "keras") -> Figure
     tallest = _side(width)
     fig_w, fig_h = total_width + 0.4, tallest + 1.7
     fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
-    ax.text(
-        fig_w / 2,
-        fig_h - 0.3,
-        "torch.nn.LSTM: transposed, gates i, f, g, o stacked "
-        f"top to bottom, {units} rows each",
-        ha="center",
-        va="center",
-        fontsize=10,
-    )
+    title = f"torch.nn.LSTM: transposed, gates i, f, g, o stacked top to bottom, {units} rows each"
+    write(ax, fig_w / 2, fig_h - 0.3, title, 10)
     left, top = 0.9, fig_h - 0.7
     for name, rows, cols, zeros in pieces:
-        w, h = _matrix(
-            ax,
-            left,
-            top,
-            rows,
-            cols,
-            gates,
-            along="rows",
-            torch_names=True,
-            zeros=zeros,
-        )
-        ax.text(
-            left + w / 2,
-            top - h - 0.1,
-            name,
-            ha="center",
-            va="top",
-            fontsize=9,
-            family="monospace",
-        )
+        shape = {"along": "rows", "torch_names": True, "zeros": zeros}
+        w, h = _matrix(ax, left, top, rows, cols, gates, **shape)
+        write(ax, left + w / 2, top - h - 0.1, name, 9, code=True, va="top")
         left += w + gap
     return fig

@@ -1,11 +1,7 @@
-"""A picture of what a masked recurrent layer does at padding steps.
-
-The labels follow the rule that :func:`lstm_helpers.lstm_forward` implements (and the tests
-hold to Keras): at a masked step the state passes through unchanged and the output repeats the
-previous output, which is zeros before the first real step. Subscripts count the sequence's
-real steps from 0 (``x_0`` is its first value, wherever the padding puts it), so the same
-sequence padded two ways shows the same labels and the same final state.
-"""
+"""A picture of what a masked recurrent layer does at padding steps, by the rule
+:func:`lstm_helpers.lstm_forward` implements (and the tests hold to Keras). Subscripts count
+the real steps from 0, wherever the padding puts them, so a sequence padded two ways shows
+the same labels and the same final state."""
 
 from __future__ import annotations
 
@@ -26,27 +22,18 @@ from lstm_helpers.figures._style import (
     box,
     canvas,
     step,
+    write,
 )
 
-__all__ = ["masked_output_labels", "draw_masking"]
+__all__ = ["draw_masking"]
 
 _STEP = 1.15
 
 
 def masked_output_labels(mask_row: Sequence[bool]) -> list[str]:
-    """The output at each step of one masked sequence, as ``"h0"``, ``"h1"``, ... or ``"0"``.
-
-    ``hk`` is the hidden state after real step ``k``, counted from 0 (the sequence's first
-    value is real step 0); a masked step shows whatever the step before it showed, and
-    ``"0"`` (zeros) comes before the first real step.
-
-    Examples
-    --------
-    >>> masked_output_labels([True, True, False, False])
-    ['h0', 'h1', 'h1', 'h1']
-    >>> masked_output_labels([False, True, True])
-    ['0', 'h0', 'h1']
-    """
+    """The output at each step of one masked sequence: ``"hk"`` after real step ``k`` (from
+    0), the step before's at a masked step, ``"0"`` before the first real one, e.g.
+    ``[False, True, True, False]`` gives ``["0", "h0", "h1", "h1"]``."""
     labels, previous, real = [], "0", 0
     for keep in mask_row:
         if keep:
@@ -64,35 +51,27 @@ def _math(label: str) -> str:
 def draw_masking(mask: ArrayLike, labels: Sequence[str] | None = None) -> Figure:
     """Draw padded sequences: which inputs are real, and what the layer outputs at each step.
 
-    Each sequence gets two rows: its inputs (white ``x``: real data; grey ``0``: padding)
-    and its outputs (dark blue: computed at that step; pale blue: repeated from the step before,
-    because the step is masked). The final state, on the right, is the last real step's.
-    Subscripts count real steps from 0 (see :func:`masked_output_labels`), and a line under
-    the picture says so.
+    Introduced in chapter 12 (Padding and masking). Each sequence gets two rows: its inputs
+    (white ``x``: real data; grey ``0``: padding) and its outputs (dark blue: computed at
+    that step; pale blue: repeated from the step before, which is masked); on the right, the
+    final state, the last real step's. Subscripts count real steps from 0, as a line says.
 
     Parameters
     ----------
     mask : array-like of bool, shape (sequences, timesteps)
-        1 to 4 sequences of 2 to 12 steps; ``True`` marks a real step.
+        ``True`` marks a real step; 1 to 4 sequences of 2 to 12 steps fit the page.
     labels : sequence of str, optional
         A title for each sequence, e.g. ``["post-padding", "pre-padding"]``.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-
     Raises
     ------
-    ValueError
-        If ``mask`` is not 2-D of that size, or ``labels`` has the wrong length.
-    TypeError
-        If ``mask`` is not boolean.
+    TypeError, ValueError
+        If ``mask`` is not boolean, not 2-D, or ``labels`` has another length.
     """
     mask = np.asarray(mask)
-    if mask.ndim != 2 or not (1 <= mask.shape[0] <= 4 and 2 <= mask.shape[1] <= 12):
+    if mask.ndim != 2:
         raise ValueError(
-            "expected mask of shape (sequences, timesteps) with 1 to 4 sequences of 2 to 12 "
-            f"steps, got shape {mask.shape}"
+            f"expected mask of shape (sequences, timesteps), got {mask.shape}"
         )
     if mask.dtype != bool:
         raise TypeError(f"expected a boolean mask, got dtype {mask.dtype}")
@@ -110,15 +89,7 @@ def draw_masking(mask: ArrayLike, labels: Sequence[str] | None = None) -> Figure
     for r, mask_row in enumerate(mask):
         top = fig_h - 0.2 - band * r
         if labels is not None:
-            ax.text(
-                0.2,
-                top - 0.15,
-                labels[r],
-                ha="left",
-                va="center",
-                fontsize=10,
-                weight="bold",
-            )
+            write(ax, 0.2, top - 0.15, labels[r], 10, ha="left", weight="bold")
         x_y, out_y = top - 1.55, top - 0.7
         outputs = masked_output_labels(mask_row)
         for t, (keep, out) in enumerate(zip(mask_row, outputs)):
@@ -127,39 +98,11 @@ def draw_masking(mask: ArrayLike, labels: Sequence[str] | None = None) -> Figure
                 box(ax, x, x_y, step("x", int(out[1:])), INPUT, **cell)
             else:
                 box(ax, x, x_y, "0", ZEROS, dashed=True, text_color="black", **cell)
-            arrow(
-                ax,
-                (x, x_y + 0.3),
-                (x, out_y - 0.3),
-                color="black" if keep else FADED,
-                head=10,
-            )
-            box(
-                ax,
-                x,
-                out_y,
-                _math(out),
-                RETURNED if keep else REPEATED,
-                dashed=not keep,
-                **cell,
-            )
-        last_x = 0.8 + _STEP * (steps - 1)
-        ax.text(
-            last_x + 0.65,
-            out_y,
-            f"final state = {_math(outputs[-1])}",
-            ha="left",
-            va="center",
-            fontsize=10,
-        )
-    ax.text(
-        0.2,
-        0.3,
-        "Subscripts count the sequence's real steps from 0, wherever the padding "
-        "puts them.",
-        ha="left",
-        va="center",
-        fontsize=9,
-        color=MUTED,
-    )
+            colour, face = ("black", RETURNED) if keep else (FADED, REPEATED)
+            arrow(ax, (x, x_y + 0.3), (x, out_y - 0.3), color=colour, head=10)
+            box(ax, x, out_y, _math(out), face, dashed=not keep, **cell)
+        final = f"final state = {_math(outputs[-1])}"
+        write(ax, 0.8 + _STEP * (steps - 1) + 0.65, out_y, final, 10, ha="left")
+    note = "Subscripts count the sequence's real steps from 0, wherever the padding puts them."
+    write(ax, 0.2, 0.3, note, 9, ha="left", color=MUTED)
     return fig

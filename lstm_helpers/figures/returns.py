@@ -1,9 +1,6 @@
-"""Unrolled timelines: which of a recurrent layer's values come back to the caller.
-
-The picture is drawn from the same configuration that :func:`lstm_helpers.expected_outputs`
-reads, and its caption line lists :func:`lstm_helpers.returned_arrays`, so it shows exactly
-the arrays the layer returns. Steps are numbered from 0, as Python indexes them.
-"""
+"""Unrolled timelines: which of a recurrent layer's values come back to the caller, drawn
+from the configuration :func:`lstm_helpers.expected_outputs` reads, with a caption line from
+:func:`lstm_helpers.returned_arrays`. Steps are numbered from 0, as Python indexes them."""
 
 from __future__ import annotations
 
@@ -23,17 +20,11 @@ from lstm_helpers.figures._style import (
     canvas,
     carried,
     cell_label,
-    check_count,
     step,
     value_box,
+    write,
 )
-from lstm_helpers.shapes import (
-    STATE_NAMES,
-    LayerConfig,
-    describe_call,
-    layer_config,
-    returned_by,
-)
+from lstm_helpers.shapes import STATE_NAMES, LayerConfig, layer_config
 
 if TYPE_CHECKING:
     import keras
@@ -48,9 +39,7 @@ BOX_W, BOX_H = 0.8, 0.6  # an input or output value
 # right of it, each under its half of the output: every arrow then runs straight up or
 # sideways between rows, and none passes through another cell.
 HALF = 0.45
-INPUT_W = (
-    2 * HALF + 0.4
-)  # wide enough for both upward arrows to leave from its top edge
+INPUT_W = 2 * HALF + 0.4  # wide enough for both upward arrows to leave from its top
 STATE_W = {"": 0.6, "forward": 1.7, "backward": 1.7}  # "h" or "forward_h" ...
 STATE_GAP = 0.5  # from the last vertical line to a state box
 
@@ -108,13 +97,13 @@ def _draw_row(
             (a + sign * (CELL_W / 2 + 0.01), y),
             (b - sign * (CELL_W / 2 + 0.01), y),
         )
-        ax.text(
+        write(
+            ax,
             (a + b) / 2 + label_shift,
             y + 0.2,
             carried(config.kind),
-            ha="center",
+            8,
             va="bottom",
-            fontsize=8,
         )
 
 
@@ -173,34 +162,24 @@ def _draw_bidirectional(ax: Axes, config: LayerConfig, xs: list[float]) -> None:
 def draw_returns(layer: keras.layers.Layer, timesteps: int = 4) -> Figure:
     """Draw ``layer`` unrolled over ``timesteps`` steps, colouring what it returns.
 
-    Blue boxes are the per-step hidden states that make up ``output``; vermilion boxes are
-    returned final states; grey dashed boxes are computed but not returned. Steps are
-    numbered from 0 (``x_0``, ``h_0``, ...). A bidirectional layer gets two rows of cells:
-    the backward row (lower) runs right to left, the forward row (upper) left to right, and
-    each step's output box shows the forward (→) and backward (←) halves, each above the cell
-    that computed it.
+    Introduced in chapter 1 (The default output). Blue: the per-step hidden states that make
+    up ``output``; vermilion: returned final states; grey dashed: computed, not returned. A
+    bidirectional layer gets two rows of cells, the backward row (lower) right to left, and
+    each output box shows the forward (→) and backward (←) halves above their cells.
 
     Parameters
     ----------
     layer : keras.layers.LSTM, GRU, SimpleRNN, or a Bidirectional wrapping one
         Only its configuration is read.
     timesteps : int
-        Steps to draw, 2 to 8 (default 4).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Not registered with pyplot, so a notebook shows it once, as the cell's result.
+        Steps to draw; 2 to 8 fit the page.
 
     Raises
     ------
     TypeError
-        If ``layer`` is not a supported recurrent layer, or ``timesteps`` is not an int.
-    ValueError
-        If ``timesteps`` is outside 2..8.
+        If ``layer`` is not a supported recurrent layer.
     """
     config = layer_config(layer)
-    check_count("timesteps", timesteps, 2, 8)
 
     xs = [STEP * t for t in range(timesteps)]
     rows = 2 if config.bidirectional else 1
@@ -220,29 +199,14 @@ def draw_returns(layer: keras.layers.Layer, timesteps: int = 4) -> Figure:
     left, right = left - spare, right + spare
 
     fig, ax = canvas(left, right, bottom, top)
-    ax.text(
-        (left + right) / 2,
-        top - 0.35,
-        describe_call(config),
-        ha="center",
-        va="center",
-        fontsize=11,
-        family="monospace",
-    )
+    write(ax, (left + right) / 2, top - 0.35, config.call, 11, code=True)
     if config.bidirectional:
         _draw_bidirectional(ax, config, xs)
     else:
         _draw_unidirectional(ax, config, xs)
 
-    listed = [f"{a.name} ({', '.join(a.shape)})" for a in returned_by(config)]
+    listed = [f"{a.name} ({', '.join(a.shape)})" for a in config.arrays]
     lines = ["returned: " + ";  ".join(listed[:2])]
     lines += [";  ".join(listed[i : i + 3]) for i in range(2, len(listed), 3)]
-    ax.text(
-        (left + right) / 2,
-        -0.9,
-        "\n".join(lines),
-        ha="center",
-        va="center",
-        fontsize=9,
-    )
+    write(ax, (left + right) / 2, -0.9, "\n".join(lines), 9)
     return fig

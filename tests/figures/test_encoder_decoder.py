@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lstm_helpers import ENCODER_DECODER_DESIGNS, draw_encoder_decoder
+from lstm_helpers import draw_encoder_decoder
 from lstm_helpers.figures._style import RETURNED, STATE
 
 
@@ -43,15 +43,3 @@ def test_steps_are_numbered_from_zero_and_the_forecasts_continue_the_count(
         inputs == encoder_inputs + [f"$x_{{{last}}}$"] * output_steps
     )  # the last value, again
     assert state.labels(RETURNED) == forecasts
-
-
-def test_bad_input():
-    assert ENCODER_DECODER_DESIGNS == ("repeat_vector", "state_passing")
-    with pytest.raises(ValueError, match="design must be one of"):
-        draw_encoder_decoder("attention")
-    with pytest.raises(ValueError, match="output_steps must be between 1 and 4"):
-        draw_encoder_decoder("state_passing", output_steps=5)
-    with pytest.raises(ValueError, match="input_steps must be between 2 and 5"):
-        draw_encoder_decoder("state_passing", input_steps=1)
-    with pytest.raises(TypeError, match="input_steps must be an int"):
-        draw_encoder_decoder("state_passing", input_steps="4")

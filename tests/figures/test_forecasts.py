@@ -56,18 +56,6 @@ def test_draws_one_panel_per_window_and_one_line_per_series():
             ValueError,
             "expected .*like y_true",
         ),
-        (dict(predictions={}), ValueError, "expected 1 to 4 forecasts"),
-        (
-            dict(predictions=[np.zeros((6, 5, 1))]),
-            TypeError,
-            "dict of name to forecast",
-        ),
-        (dict(samples=(0, 6)), ValueError, "sample 6 is out of range"),
-        (dict(samples=(0.5,)), TypeError, "samples must be ints"),
-        (dict(samples=(True,)), TypeError, "samples must be ints"),
-        (dict(samples=()), ValueError, "expected 1 to 4 samples"),
-        (dict(samples=0), TypeError, "samples must be a sequence of window indices"),
-        (dict(x=np.zeros((5, 20, 1))), ValueError, "x has 5 windows but y_true has 6"),
         (dict(x="history"), TypeError, "x must be a numeric array"),
     ],
 )

@@ -7,8 +7,9 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from lstm_helpers import GATE_COLORS, GATE_ORDER, draw_gate_layout, recurrent_weights
+from lstm_helpers import GATE_ORDER, draw_gate_layout, recurrent_weights
 from lstm_helpers._runtime import keras
+from lstm_helpers.figures._style import GATE_COLORS
 
 
 def built(kind, units=3, features=5, **options):

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_helpers import draw_masking, lstm_forward, masked_output_labels
+from lstm_helpers import draw_masking, lstm_forward
 from lstm_helpers.figures._style import REPEATED, RETURNED
+from lstm_helpers.figures.masking import masked_output_labels
 
 
 def test_masked_output_labels_examples():
@@ -57,8 +58,6 @@ def test_draws_one_band_per_sequence_with_the_same_labels_both_ways(drawing):
     ("mask", "labels", "error", "expected"),
     [
         (np.ones(5, bool), None, ValueError, "expected mask of shape"),
-        (np.ones((5, 5), bool), None, ValueError, "1 to 4 sequences"),
-        (np.ones((1, 13), bool), None, ValueError, "2 to 12 steps"),
         (np.ones((1, 4)), None, TypeError, "boolean mask"),
         (np.ones((2, 4), bool), ["only one"], ValueError, "expected 2 labels"),
     ],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
@@ -47,19 +46,3 @@ def test_is_not_registered_with_pyplot():
     fig = draw_stateful_calls()
     assert isinstance(fig, Figure)
     assert plt.get_fignums() == before
-
-
-@pytest.mark.parametrize(
-    "kwargs, error, message",
-    [
-        ({"calls": 1}, ValueError, "calls must be between 2 and 4"),
-        ({"calls": 5}, ValueError, "calls must be between 2 and 4"),
-        ({"steps_per_call": 0}, ValueError, "steps_per_call must be between 1 and 4"),
-        ({"calls": 2.0}, TypeError, "calls must be an int"),
-        ({"steps_per_call": True}, TypeError, "steps_per_call must be an int"),
-        ({"calls": "3"}, TypeError, "calls must be an int"),
-    ],
-)
-def test_rejects_bad_sizes(kwargs, error, message):
-    with pytest.raises(error, match=message):
-        draw_stateful_calls(**kwargs)

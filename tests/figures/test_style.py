@@ -1,5 +1,5 @@
-"""The shared look: text colours, the canvas, the count check, the labels derived from the
-book's facts, and an opaque background on every figure however it is saved."""
+"""The shared look: text colours, the canvas, the labels derived from the book's facts, and an
+opaque background on every figure however it is saved."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from lstm_helpers.figures._style import (
     canvas,
     carried,
     cell_label,
-    check_count,
     step,
+    write,
 )
 from lstm_helpers.shapes import RNN_KINDS, STATE_NAMES
 
@@ -49,21 +49,18 @@ def test_canvas_maps_units_to_inches():
     assert ax.get_xlim() == (-1, 3) and not ax.axison
 
 
-@pytest.mark.parametrize(
-    "value, error, words",
-    [
-        (2.5, TypeError, "steps must be an int"),
-        (True, TypeError, "must be an int"),
-        ("3", TypeError, "steps must be an int, got str"),
-        (9, ValueError, "between 2 and 8 to fit the picture, got 9"),
-        (1, ValueError, "between 2 and 8 to fit the picture, got 1"),
-    ],
-)
-def test_check_count_refuses_what_does_not_fit(value, error, words):
-    with pytest.raises(error, match=words):
-        check_count("steps", value, 2, 8)
-    assert check_count("steps", 8, 2, 8) == 8
-    assert type(check_count("steps", np.int64(2), 2, 8)) is int
+def test_write_centres_text_unless_told_and_sets_code_in_monospace():
+    fig, ax = canvas(0, 2, 0, 2)
+    write(ax, 1, 1, "LSTM(units)", 11, code=True)
+    write(ax, 0, 0, "note", ha="left", color="red")
+    code, note = ax.texts
+    assert (code.get_ha(), code.get_va(), code.get_fontsize()) == (
+        "center",
+        "center",
+        11,
+    )
+    assert code.get_family() == ["monospace"] and note.get_family() != ["monospace"]
+    assert (note.get_ha(), note.get_fontsize(), note.get_color()) == ("left", 9, "red")
 
 
 def test_labels_come_from_the_books_facts():
@@ -97,7 +94,6 @@ FIGURES = {
     "gates": lambda: lstm_helpers.draw_gate_layout(built_lstm()),
     "gates_torch": lambda: lstm_helpers.draw_gate_layout(built_lstm(), layout="torch"),
     "engines": lambda: lstm_helpers.draw_engines(),
-    "overview": lambda: lstm_helpers.draw_overview(),
     "forecasts": lambda: lstm_helpers.plot_forecasts(
         np.zeros((2, 6, 1)),
         np.ones((2, 3, 1)),

@@ -1,9 +1,9 @@
 """Run chapters as a first-time Colab user meets them: a fresh environment without lstm_helpers.
 
-    python scripts/colab_check.py                       # chapters 1, 8 and 9 (make colab-check)
-    python scripts/colab_check.py chapters/03_return_state.ipynb
-    python scripts/colab_check.py --venv /tmp/colab-env # reuse an environment made before
-    python scripts/colab_check.py --keras 3.14.0        # Colab may have another Keras
+    python -m tools.colab_check                       # chapters 1, 8 and 9 (make colab-check)
+    python -m tools.colab_check chapters/03_return_state.ipynb
+    python -m tools.colab_check --venv /tmp/colab-env # reuse an environment made before
+    python -m tools.colab_check --keras 3.14.0        # Colab may have another Keras
 
 Colab has Keras, TensorFlow, NumPy and matplotlib, and a kernel, but not this book's helper
 package. This script makes such an environment: a new virtual environment with only
@@ -11,7 +11,7 @@ package. This script makes such an environment: a new virtual environment with o
 versions requirements.txt pins (used as constraints, so what they pull in is pinned too), and
 checks that ``lstm_helpers`` is not importable there. Then it executes each chapter from the
 top in a kernel of that environment, with the install cell's source pointed at a copy of this
-checkout (``LSTM_HELPERS_INSTALL_SOURCE``, scripts/install_cell.py), so the chapter's first
+checkout (``LSTM_HELPERS_INSTALL_SOURCE``, tools/install_cell.py), so the chapter's first
 cell installs the package as it would from the repository on Colab. For each chapter it
 reports whether every code cell printed what the notebook stores, compared as nbval compares
 (streams merged per name, the same keys skipped: images, tracebacks, metadata), and it checks
@@ -38,9 +38,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from install_cell import SOURCE_VARIABLE  # noqa: E402  (after the path above)
+from tools.book import ROOT
+from tools.install_cell import SOURCE_VARIABLE
 
 DEFAULT_CHAPTERS = ["01_default_output", "08_bidirectional", "09_many_to_n"]
 # What a Colab runtime has that the chapters need, and a kernel to run them in.
@@ -227,10 +226,11 @@ def main(argv: list[str] | None = None) -> int:
             ),
             flush=True,
         )
-        # The chapters run in a process of the fresh environment (scripts/execute_notebooks.py,
-        # which needs only nbclient): jupyter_client starts the python3 kernel with that
-        # process's own interpreter. Nothing of this checkout is on the kernel's path (the
-        # copies run in a scratch folder); the install cell installs from a copy of it.
+        # The chapters run in a process of the fresh environment (`python -m tools.execute`
+        # from this checkout, which needs only nbclient): jupyter_client starts the python3
+        # kernel with that process's own interpreter, in the copy's scratch folder, so
+        # nothing of this checkout is on the kernel's path; the install cell installs from a
+        # copy of it.
         env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
         env[SOURCE_VARIABLE] = str(package_source(scratch))
         failed = False
@@ -239,13 +239,9 @@ def main(argv: list[str] | None = None) -> int:
             copy.parent.mkdir(exist_ok=True)
             shutil.copy2(path, copy)
             result = subprocess.run(
-                [
-                    str(python),
-                    str(ROOT / "scripts" / "execute_notebooks.py"),
-                    str(copy),
-                ],
+                [str(python), "-m", "tools.execute", str(copy)],
                 env=env,
-                cwd=scratch,
+                cwd=ROOT,
                 capture_output=True,
                 text=True,
             )

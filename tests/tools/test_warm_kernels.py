@@ -1,4 +1,4 @@
-"""Warm notebook kernels (scripts/kernels): forked, but what a chapter sees is a fresh kernel's.
+"""Warm notebook kernels (tools/kernels): forked, but what a chapter sees is a fresh kernel's.
 
 The warm process here imports only ipykernel (a chapter's imports are what `make test` runs
 every chapter with); the fork, the launcher and the process handling are the same.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.kernels.start import (
+from tools.kernels.start import (
     LAUNCHER,
     KernelStarter,
     fails_the_run,

@@ -3,14 +3,18 @@
 Every block in the picture is one array from :func:`lstm_helpers.returned_arrays`, drawn with
 the number of axes and the width that its symbolic shape says, so the picture cannot show a
 shape the book's rule does not give. It has no step numbers: an output's time axis is drawn
-as a stack of sheets. The landing page shows it as ``_static/overview.svg``, written by
-:func:`save_overview` (the SVG carries its own opaque background, for the site's dark mode)::
+as a stack of sheets. The landing page shows it as ``_static/overview.svg``, drawn once and
+committed (the SVG carries its own opaque background, for the site's dark mode)::
 
-    python -c "from lstm_helpers import save_overview; save_overview('_static/overview.svg')"
+    python -m tools.overview        # writes _static/overview.svg
+
+It is drawn with the book's figure style (:mod:`lstm_helpers.figures._style`), from the
+book's shape rule; tests/tools/test_overview.py fails when the committed file is stale.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -18,26 +22,20 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from lstm_helpers import _checks
 from lstm_helpers.figures._style import (
     MUTED,
     RETURNED,
     STATE,
     canvas,
+    write,
 )
-from lstm_helpers.shapes import (
-    LayerConfig,
-    ReturnedArray,
-    describe_call,
-    evaluate,
-    returned_by,
-)
+from lstm_helpers.shapes import LayerConfig, ReturnedArray, evaluate
+from tools.book import ROOT
 
-__all__ = ["OVERVIEW_PANELS", "draw_overview", "save_overview"]
-
+OVERVIEW = ROOT / "_static" / "overview.svg"
 OVERVIEW_PANELS: tuple[LayerConfig, ...] = tuple(
     LayerConfig(
-        kind, 0, sequences, state, bidirectional, "concat" if bidirectional else None
+        kind, sequences, state, bidirectional, "concat" if bidirectional else None
     )
     for kind, sequences, state, bidirectional in (
         ("LSTM", False, False, False),
@@ -93,9 +91,9 @@ def _slot_width(array: ReturnedArray) -> float:
 
 def _natural_width(config: LayerConfig) -> float:
     """The narrowest panel that fits the call's text and every array's slot."""
-    slots = [_slot_width(a) for a in returned_by(config)]
+    slots = [_slot_width(a) for a in config.arrays]
     arrays = sum(slots) + _GAP * (len(slots) - 1)
-    content = max(_text_width(describe_call(config), _CALL_PT), arrays)
+    content = max(_text_width(config.call, _CALL_PT), arrays)
     return content + 2 * _MARGIN
 
 
@@ -121,31 +119,16 @@ def _draw_array(
                     )
                 )
     centre = x + width / 2
-    ax.text(
-        centre,
-        y - 0.1,
-        array.name,
-        ha="center",
-        va="top",
-        fontsize=_NAME_PT,
-        family="monospace",
-        weight="bold",
+    write(
+        ax, centre, y - 0.1, array.name, _NAME_PT, code=True, va="top", weight="bold"
     )
-    ax.text(
-        centre,
-        y - 0.36,
-        _shape_label(array),
-        ha="center",
-        va="top",
-        fontsize=_SHAPE_PT,
-        family="monospace",
-    )
+    write(ax, centre, y - 0.36, _shape_label(array), _SHAPE_PT, code=True, va="top")
 
 
 def _draw_panel(
     ax: Axes, left: float, top: float, width: float, config: LayerConfig
 ) -> None:
-    arrays = returned_by(config)
+    arrays = config.arrays
     ax.add_patch(
         Rectangle(
             (left + 0.05, top - _PANEL_H + 0.05),
@@ -156,25 +139,9 @@ def _draw_panel(
             linewidth=0.8,
         )
     )
-    ax.text(
-        left + _MARGIN,
-        top - 0.27,
-        describe_call(config),
-        ha="left",
-        va="center",
-        fontsize=_CALL_PT,
-        family="monospace",
-    )
+    write(ax, left + _MARGIN, top - 0.27, config.call, _CALL_PT, code=True, ha="left")
     count = f"returns {len(arrays)} array" + ("s" if len(arrays) > 1 else "")
-    ax.text(
-        left + _MARGIN,
-        top - 0.55,
-        count,
-        ha="left",
-        va="center",
-        fontsize=10,
-        color=MUTED,
-    )
+    write(ax, left + _MARGIN, top - 0.55, count, 10, ha="left", color=MUTED)
     x, base = left + _MARGIN, top - _PANEL_H + 0.72
     for array in arrays:
         is_output = array.name.endswith("output")
@@ -206,22 +173,20 @@ def draw_overview() -> Figure:
     title_h = 0.8
     height = len(rows) * _PANEL_H + title_h
     fig, ax = canvas(0, width, 0, height, scale=1.0, dpi=100)
-    ax.text(
+    write(
+        ax,
         width / 2,
         height - 0.27,
         "What a Keras recurrent layer returns (blue: output, vermilion: final states)",
-        ha="center",
-        va="center",
-        fontsize=13,
+        13,
     )
-    ax.text(
+    write(
+        ax,
         width / 2,
         height - 0.58,
         "One row of cells per sequence in the batch, one column per unit; "
         "stacked sheets are time steps.",
-        ha="center",
-        va="center",
-        fontsize=10,
+        10,
         color=MUTED,
     )
     for r, (configs, widths) in enumerate(zip(rows, natural)):
@@ -233,23 +198,18 @@ def draw_overview() -> Figure:
     return fig
 
 
-def save_overview(path: str | Path) -> Path:
-    """Write :func:`draw_overview` as an SVG to ``path``, byte-for-byte reproducibly.
-
-    Raises
-    ------
-    TypeError
-        If ``path`` is not a string or ``pathlib.Path``.
-    ValueError
-        If ``path`` does not end in ``.svg``.
-    """
-    path = _checks.path("path", path)
-    if path.suffix != ".svg":
-        raise ValueError(f"expected a path ending in .svg, got {str(path)!r}")
+def save_overview(path: Path = OVERVIEW) -> Path:
+    """Write :func:`draw_overview` as an SVG to ``path``, byte-for-byte reproducibly."""
     # A fixed hash salt and no date make the SVG's ids and metadata the same on every run, so
-    # tests/figures/test_overview.py can compare the committed file with a fresh drawing.
+    # tests/tools/test_overview.py can compare the committed file with a fresh drawing.
     with matplotlib.rc_context(
         {"svg.hashsalt": "lstm-outputs-executed", "svg.fonttype": "path"}
     ):
         draw_overview().savefig(path, format="svg", metadata={"Date": None})
     return path
+
+
+if __name__ == "__main__":
+    print(
+        f"wrote {save_overview(Path(sys.argv[1]) if len(sys.argv) > 1 else OVERVIEW)}"
+    )

@@ -1,9 +1,9 @@
 """Every chapter's first code cell installs lstm_helpers from the address in _config.yml.
 
-The cell itself is written by scripts/install_cell.py; these tests check that every chapter has
+The cell itself is written by tools/install_cell.py; these tests check that every chapter has
 it, exactly as _config.yml gives it today, and what the cell does: nothing (and prints nothing)
 where the package is installed, and a pip install from the address, with --no-deps, where it is
-not. scripts/colab_check.py (make colab-check) runs whole chapters in a fresh environment.
+not. tools/colab_check.py (make colab-check) runs whole chapters in a fresh environment.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import install_cell  # noqa: E402  (after the path above)
+from tools import install_cell
+from tools.book import ROOT, chapter_paths
 
-CHAPTERS = install_cell.chapter_notebooks()
+CHAPTERS = chapter_paths()
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)

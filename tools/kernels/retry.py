@@ -5,7 +5,7 @@ ports). jupyter_client picks each kernel's five TCP ports by binding to port 0 a
 another process (the other pytest worker starting its kernel, or anything else on the
 machine) can take one of them before the kernel binds it, and the kernel exits with "Address
 already in use" before running a line of the notebook. Kernels started the default way
-(:mod:`scripts.kernels.nbval`) talk over Unix sockets with a path of their own, so they have
+(:mod:`tools.kernels.start`) talk over Unix sockets with a path of their own, so they have
 no port to lose and are not retried.
 """
 

@@ -4,7 +4,7 @@ nbval starts each notebook's kernel with ``nbval.kernel.start_new_kernel`` and l
 call time; :func:`install` puts one of two starts there (nbval's code is not changed):
 
 * ``WARM_KERNELS=0``: nbval's own start (a fresh ``python -m ipykernel_launcher`` over TCP),
-  wrapped in :func:`scripts.kernels.retry.retry_kernel_start` for the TCP port race. This is the
+  wrapped in :func:`tools.kernels.retry.retry_kernel_start` for the TCP port race. This is the
   ordinary path, the one ``make execute`` and CI's oneDNN pass use.
 * otherwise, :meth:`KernelStarter.start_new_kernel`: the same steps as nbval's, but the kernel
   talks over Unix sockets in a private directory (``transport="ipc"``, no ports to collide), and,
@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scripts.kernels.retry import retry_kernel_start
+from tools.kernels.retry import retry_kernel_start
 
 HERE = Path(__file__).resolve().parent
 LAUNCHER = HERE / "launcher.py"

@@ -1,8 +1,8 @@
 """Run the nbval pass over every chapter once per Keras backend (`make test-backends`).
 
-    python scripts/nbval_backends.py                      # JAX, then PyTorch
-    python scripts/nbval_backends.py --backends torch     # one of them
-    python scripts/nbval_backends.py --backends tensorflow,jax,torch -- chapters/appendix_a_*.ipynb
+    python -m tools.nbval_backends                      # JAX, then PyTorch
+    python -m tools.nbval_backends --backends torch     # one of them
+    python -m tools.nbval_backends --backends tensorflow,jax,torch -- chapters/appendix_a_*.ipynb
 
 `make test` is the TensorFlow pass. This script repeats it with ``KERAS_BACKEND=jax`` and
 ``KERAS_BACKEND=torch``: every chapter must print exactly its stored output on every engine.
@@ -17,7 +17,7 @@ script ends with one line per backend and exits non-zero if any backend failed.
 
 Arguments after ``--`` go to pytest instead of the defaults (``-n 2 --dist loadscope chapters``).
 
-Notebook kernels are forked warm in every pass (conftest.py, scripts/kernels): each pytest
+Notebook kernels are forked warm in every pass (conftest.py, tools/kernels): each pytest
 worker's warm process imports Keras on the pass's backend (and TensorFlow, which ``setup()``
 seeds on every backend) before it forks. ``WARM_KERNELS=0`` starts them fresh; the last lines
 say, per backend, how the kernels were started.
@@ -35,11 +35,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.book import ROOT
+
 REQUIREMENTS = ROOT / "requirements-backends.txt"
+# Each backend is also the module it needs: importing it in a fresh process is the test that
+# it works.
 BACKENDS = ("tensorflow", "jax", "torch")
-# The module each backend needs; importing it in a fresh process is the test that it works.
-MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 DEFAULT_BACKENDS = ("jax", "torch")
 DEFAULT_PYTEST_ARGS = ("-n", "2", "--dist", "loadscope", "chapters")
 _TAG = re.compile(r"#\s*backend:\s*(?P<backend>[\w-]+)\s*$")
@@ -121,7 +122,7 @@ def install(backend: str, requirements: Path) -> str:
 def importable(backend: str) -> str:
     """ "" if the backend's module imports in a fresh process, else the error's last line."""
     done = subprocess.run(
-        [sys.executable, "-c", f"import {MODULES[backend]}"],
+        [sys.executable, "-c", f"import {backend}"],
         capture_output=True,
         text=True,
         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
@@ -129,7 +130,7 @@ def importable(backend: str) -> str:
     if done.returncode == 0:
         return ""
     last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-    return f"`import {MODULES[backend]}` fails: {last}"
+    return f"`import {backend}` fails: {last}"
 
 
 def run_pass(backend: str, pytest_args: list[str]) -> Outcome:

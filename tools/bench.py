@@ -3,7 +3,7 @@
 A fresh notebook kernel pays a Python start plus the import of Keras and TensorFlow (through
 ``lstm_helpers``) before a chapter runs a line: that is the *floor*, and N chapters in fresh
 kernels pay it N times. ``make test`` forks its kernels from a warm process instead
-(scripts/kernels). This script measures, on this machine, in one run:
+(tools/kernels). This script measures, on this machine, in one run:
 
 - the floor (median of 5 fresh kernels, after one thrown away, that only import lstm_helpers);
 - kernel start to the end of a chapter's first cell (``from lstm_helpers import setup;
@@ -19,8 +19,8 @@ It prints a Markdown table and writes ``bench/latest.json`` and ``bench/latest.m
 reported, never asserted: wall-clock time depends on the machine and on what else it is doing
 (the load average says how busy it was; compare the ratios, which are taken in the same run).
 
-    python scripts/bench.py               # everything (several minutes)
-    python scripts/bench.py --skip-test   # without the three whole `make test` runs
+    python -m tools.bench               # everything (several minutes)
+    python -m tools.bench --skip-test   # without the three whole `make test` runs
 """
 
 from __future__ import annotations
@@ -41,11 +41,9 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from execute_notebooks import CHAPTERS, ROOT, chapter_paths, kernel_environment, run  # noqa: E402
-
-sys.path.insert(0, str(ROOT))
-from scripts.kernels.start import KernelStarter  # noqa: E402
+from tools.book import CHAPTERS, ROOT, chapter_paths
+from tools.execute import kernel_environment, run
+from tools.kernels.start import KernelStarter
 
 OUT = ROOT / "bench"
 
@@ -183,7 +181,7 @@ def markdown(results: dict) -> str:
     )
     lines = [
         f"Measured {results['date']} on {results['machine']} ({results['cpus']} CPUs), "
-        f"Keras backend TensorFlow, `python scripts/bench.py`; load average (1/5/15 min) "
+        f"Keras backend TensorFlow, `python -m tools.bench`; load average (1/5/15 min) "
         f"{results['load_before']} before, {results['load_after']} after.",
         "",
         "| what | seconds | note |",

@@ -2,7 +2,7 @@
 
     python warm.py RUN_DIR [MODULE ...]
 
-Started by a pytest worker (:class:`scripts.kernels.WarmKernels`) with the worker's
+Started by a pytest worker (:class:`tools.kernels.start.WarmProcess`) with the worker's
 environment. It imports the modules (by default :data:`PRELOAD`: ``lstm_helpers``, and with it
 Keras on the pass's ``KERAS_BACKEND`` and TensorFlow with the pass's ``TF_ENABLE_ONEDNN_OPTS``;
 matplotlib's pyplot and inline backend; ipykernel), checks that a fork is safe, writes

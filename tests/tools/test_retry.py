@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.kernels import retry
+from tools.kernels import retry
 
 
 class FakeStart:

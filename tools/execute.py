@@ -1,8 +1,8 @@
 """Re-execute chapters top to bottom, each in a fresh kernel, and store exactly what they print.
 
-    python scripts/execute_notebooks.py                      # every chapter
-    python scripts/execute_notebooks.py chapters/03_*.ipynb  # some
-    python scripts/execute_notebooks.py --jobs 2             # two kernels at a time
+    python -m tools.execute                      # every chapter
+    python -m tools.execute chapters/03_*.ipynb  # some
+    python -m tools.execute --jobs 2             # two kernels at a time
 
 This is what ``make execute`` runs. The stored outputs are what ``make test`` (pytest --nbval)
 later compares against, and what the site shows. Its kernels are always started the ordinary
@@ -31,8 +31,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.util import run_sync
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ROOT / "chapters"
+from tools.book import ROOT, chapter_paths
+
 TIMEOUT_SECONDS = 600
 # Notebook metadata key for the versions that produced the stored outputs (_ext/output_versions.py
 # prints them on the chapter's page; nbval does not compare metadata).
@@ -54,17 +54,6 @@ def _lstm_outputs_versions():
     return json.dumps({"python": platform.python_version(), "keras": keras.__version__,
                        "backend": backend, "frameworks": frameworks})
 """
-
-
-def chapter_paths(selected: list[str] | None = None) -> list[Path]:
-    """The notebooks to run: the given paths, or every ``chapters/*.ipynb`` in order."""
-    if selected:
-        paths = [Path(p).resolve() for p in selected]
-        missing = [str(p) for p in paths if not p.is_file() or p.suffix != ".ipynb"]
-        if missing:
-            raise SystemExit(f"not a notebook file: {', '.join(missing)}")
-        return paths
-    return sorted(CHAPTERS.glob("*.ipynb"))
 
 
 def kernel_environment() -> None:

@@ -1,8 +1,8 @@
 """Write, or check, the first code cell of every chapter: install lstm_helpers where it is missing.
 
-    python scripts/install_cell.py --check            # every chapter's cell matches _config.yml
-    python scripts/install_cell.py --write            # insert or update it in every chapter
-    python scripts/install_cell.py --write chapters/03_return_state.ipynb
+    python -m tools.install_cell --check            # every chapter's cell matches _config.yml
+    python -m tools.install_cell --write            # insert or update it in every chapter
+    python -m tools.install_cell --write chapters/03_return_state.ipynb
 
 A chapter opened on Colab (or in any fresh Jupyter) has Keras, TensorFlow, NumPy and matplotlib
 but not this book's ``lstm_helpers``, and would fail at its first import. So every chapter's first
@@ -19,7 +19,7 @@ It imports neither Keras nor TensorFlow, so ``from lstm_helpers import ...`` sti
 why it is generated here, from one address, and checked by tests/test_install_cell.py. The cell is
 tagged ``remove-cell`` (not on the site or in the PDF; visible in the notebook). Tests point the
 install at a local checkout with the environment variable in ``SOURCE_VARIABLE``
-(scripts/colab_check.py). After ``--write`` changed a chapter, re-execute it (``make execute``).
+(tools/colab_check.py). After ``--write`` changed a chapter, re-execute it (``make execute``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.book import ROOT, chapter_paths
+
 CELL_ID = "install-lstm-helpers"
 TAG = "remove-cell"
 # Tests only: a pip requirement (a local path) to install from instead of the repository.
@@ -75,11 +76,6 @@ def cell_source(config_path: Path = ROOT / "_config.yml") -> str:
     )
 
 
-def chapter_notebooks() -> list[Path]:
-    """Every notebook under chapters/ (the guard checks that each is in _toc.yml)."""
-    return sorted((ROOT / "chapters").glob("*.ipynb"))
-
-
 def install_cell_index(nb: nbformat.NotebookNode) -> int | None:
     """Position of the install cell: a cell with its id, or None."""
     for index, cell in enumerate(nb.cells):
@@ -101,7 +97,7 @@ def problems(path: Path, source: str) -> list[str]:
     if index is None:
         return [
             f"{path.name}: no install cell (id {CELL_ID!r}); "
-            "run scripts/install_cell.py --write"
+            "run python -m tools.install_cell --write"
         ]
     cell, found = nb.cells[index], []
     if index != first_code_index(nb):
@@ -109,7 +105,7 @@ def problems(path: Path, source: str) -> list[str]:
     if cell.source != source:
         found.append(
             f"{path.name}: the install cell differs from what _config.yml gives "
-            "(repository.url, branch); run scripts/install_cell.py --write"
+            "(repository.url, branch); run python -m tools.install_cell --write"
         )
     if TAG not in cell.metadata.get("tags", []):
         found.append(f"{path.name}: the install cell is not tagged {TAG!r}")
@@ -149,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--config", type=Path, default=ROOT / "_config.yml")
     args = parser.parse_args(argv)
-    paths = args.notebooks or chapter_notebooks()
+    paths = args.notebooks or chapter_paths()
     source = cell_source(args.config)
     if args.write:
         changed = [p for p in paths if write(p, source)]

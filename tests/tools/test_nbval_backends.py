@@ -1,27 +1,14 @@
-"""scripts/nbval_backends.py: the nbval pass once per Keras backend (`make test-backends`)."""
+"""tools/nbval_backends.py: the nbval pass once per Keras backend (`make test-backends`)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _load_runner():
-    path = ROOT / "scripts" / "nbval_backends.py"
-    spec = importlib.util.spec_from_file_location("nbval_backends", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-runner = _load_runner()
+from tools import nbval_backends as runner
+from tools.book import ROOT
 
 
 def test_every_requirement_line_is_tagged_with_a_backend_and_jax_and_torch_are_pinned():
@@ -131,9 +118,6 @@ def test_one_pass_names_failures_by_notebook_and_backend_skips_what_it_cannot_ru
         [("print(1)", "1\n")],
         requires=["no_such_package_here"],
     )
-    monkeypatch.setenv(
-        "PYTHONPATH", str(ROOT)
-    )  # `-p conftest`: the repository's, by name
     monkeypatch.setenv("WARM_KERNELS", "1")
     monkeypatch.setenv(
         "WARM_KERNELS_PRELOAD", "ipykernel.kernelapp"
