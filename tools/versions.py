@@ -15,18 +15,20 @@ conftest.py and pyproject.toml, two workers, warm kernels). The pin, requirement
 TensorFlow, is the last row; it runs in ``.venv``, where ``make test`` runs the same pass.
 
 Every cell must print exactly its stored output, except the cells listed in
-``tests/versions/expected.toml``: their output depends on the version, and each entry says from
-which version on (``package``, ``since``) the stored output holds, and why. On a pair below that
-boundary, conftest.py (:func:`prepare_items`) compares the cell with what that pair printed when
-it was recorded (``tests/versions/recorded/<pair>.json``, written by ``--record``, which runs the
-listed cells' notebooks on the pair and stores what those cells printed). The run fails when an
+``tests/versions/expected.toml``: their output depends on the version, and each entry says on
+which releases the cell prints something else than its stored output (``package``, ``differs``,
+e.g. ``keras <3.13.0``), why, and the runs that found those bounds. On a pair in that range,
+conftest.py (:func:`prepare_items`) compares the cell with what that pair printed when it was
+recorded (``tests/versions/recorded/<pair>.json``, written by ``--record``, which runs the listed
+cells' notebooks on the pair and stores what those cells printed). The run fails when an
 unlisted cell differs, when a listed cell differs from its recording, and when an entry is stale:
-its cell no longer exists, or prints its stored output below the boundary (then the boundary is
-wrong or the entry is no longer needed).
+its cell no longer exists, or prints its stored output in that range (then the range is wrong
+or the entry is no longer needed).
 
-An optional package a pair cannot use (the PyTorch, JAX or tf-keras smoke test fails on that
-Keras) is uninstalled from the pair's venv; conftest.py then skips the chapters that require it,
-with the reason, and this script says why at the end.
+A pair installs the optional packages some chapters need (PyTorch, JAX, tf-keras), each
+smoke-tested with the pair's Keras when its venv is made; one that fails stops the run. One that
+cannot work with a pair is left out of it in pairs.toml with the reason (``without``):
+conftest.py then skips the chapters that require it, and the report repeats the reason.
 """
 
 from __future__ import annotations
@@ -160,6 +162,8 @@ class Pair:
     name: str
     versions: dict[str, str]
     is_pin: bool = False
+    # Optional packages the pair leaves out: key -> why (its chapters are skipped there).
+    without: dict[str, str] = field(default_factory=dict)
 
     @property
     def keras(self) -> str:
@@ -168,6 +172,12 @@ class Pair:
     @property
     def tensorflow(self) -> str:
         return self.versions["tensorflow-cpu"]
+
+    def provides(self, modules: list[str]) -> bool:
+        """Whether the pair installs every optional module in ``modules`` (a chapter's
+        ``requires``); modules no optional package provides come with every pair."""
+        optional = {module: key for key, (module, _, _) in EXTRAS.items()}
+        return all(m not in optional or optional[m] in self.versions for m in modules)
 
     def label(self) -> str:
         return f"Keras {self.keras} + TensorFlow {self.tensorflow}"
@@ -218,7 +228,7 @@ def load_pairs(path: Path = PAIRS_FILE, root: Path = ROOT) -> Pairs:
             raise ValueError(
                 f"{path.name}: a pair needs a name of letters, digits, . - _: {row}"
             )
-        unknown = set(row) - {"name", *PAIR_PACKAGES}
+        unknown = set(row) - {"name", "without", *PAIR_PACKAGES}
         missing = [key for key in REQUIRED_KEYS if key not in row]
         if unknown or missing:
             raise ValueError(
@@ -226,12 +236,24 @@ def load_pairs(path: Path = PAIRS_FILE, root: Path = ROOT) -> Pairs:
                 f"{missing}; a pair names {', '.join(PAIR_PACKAGES)}"
             )
         versions = {key: str(row[key]) for key in PAIR_PACKAGES if key in row}
+        without = {str(k): str(v) for k, v in row.get("without", {}).items()}
+        for key in PAIR_PACKAGES:
+            if key not in versions and key not in without and key in EXTRAS:
+                raise ValueError(
+                    f"{path.name}: pair {name} neither installs {key} nor says why not "
+                    f'(without = {{ {key} = "..." }}); its chapters would be skipped silently'
+                )
+        if set(without) & set(versions) or set(without) - set(EXTRAS):
+            raise ValueError(
+                f"{path.name}: pair {name}: `without` names optional packages it does not "
+                f"install, out of {', '.join(EXTRAS)}"
+            )
         for key, version in versions.items():
             if not re.fullmatch(r"\d+(\.\d+)+", version):
                 raise ValueError(
                     f"{path.name}: pair {name}: {key} = {version!r} is not an exact release"
                 )
-        pairs.append(Pair(name, versions))
+        pairs.append(Pair(name, versions, without=without))
     if len({p.name for p in pairs}) != len(pairs):
         raise ValueError(f"{path.name}: two pairs have the same name")
     pin = Pair(
@@ -255,17 +277,18 @@ def load_pairs(path: Path = PAIRS_FILE, root: Path = ROOT) -> Pairs:
 
 @dataclass(frozen=True)
 class Entry:
-    """A cell whose output depends on the version: the stored output holds from ``since`` on."""
+    """A cell whose output depends on the version: it prints something else than its stored
+    output where ``package``'s version is in ``differs`` (a PEP 440 specifier, "<3.13.0")."""
 
     notebook: (
         str  # relative to the repository, e.g. "chapters/05_data_into_shape.ipynb"
     )
     cell: str  # the cell's id
-    since: str
+    differs: str
     reason: str
     evidence: str
     package: str = "keras"
-    compare: bool = True  # False: below the boundary the output is not compared at all
+    compare: bool = True  # False: in its range the output is not compared at all
 
     @property
     def key(self) -> str:
@@ -273,14 +296,25 @@ class Entry:
 
     def holds(self, versions: dict[str, str]) -> bool:
         """Whether the stored output holds with these versions (a missing package: it does)."""
+        from packaging.specifiers import SpecifierSet
+
         installed = versions.get(canonical(self.package))
-        return installed is None or version_key(installed) >= version_key(self.since)
+        return installed is None or installed not in SpecifierSet(self.differs)
 
     def boundary(self) -> str:
-        return f"{self.package} {self.since}"
+        """ "keras <3.13.0": where the cell differs from its stored output."""
+        return f"{self.package} {self.differs}"
 
 
-ENTRY_KEYS = {"notebook", "cell", "since", "reason", "evidence", "package", "compare"}
+ENTRY_KEYS = {
+    "notebook",
+    "cell",
+    "differs",
+    "reason",
+    "evidence",
+    "package",
+    "compare",
+}
 
 
 def load_expected(path: Path = EXPECTED_FILE) -> list[Entry]:
@@ -292,7 +326,7 @@ def load_expected(path: Path = EXPECTED_FILE) -> list[Entry]:
         unknown = set(row) - ENTRY_KEYS
         missing = [
             k
-            for k in ("notebook", "cell", "since", "reason", "evidence")
+            for k in ("notebook", "cell", "differs", "reason", "evidence")
             if not row.get(k)
         ]
         if unknown or missing:
@@ -308,7 +342,9 @@ def load_expected(path: Path = EXPECTED_FILE) -> list[Entry]:
         entry = Entry(
             **{k: (str(v) if k != "compare" else bool(v)) for k, v in row.items()}
         )
-        version_key(entry.since)  # a boundary that does not parse fails here
+        entry.holds(
+            {canonical(entry.package): "0"}
+        )  # a range that does not parse fails here
         entries.append(entry)
     keys = [e.key for e in entries]
     if len(set(keys)) != len(keys):
@@ -406,11 +442,11 @@ def static_problems(
             )
         if not entry.holds(pair_versions(pairs.pin)):
             problems.append(
-                f"{entry.key}: its boundary {entry.boundary()} is above the pin; the stored "
+                f"{entry.key}: its range {entry.boundary()} includes the pin; the stored "
                 "outputs are the pin's"
             )
     for pair in pairs.pairs[:-1]:
-        below = [e for e in entries if not e.holds(pair_versions(pair))]
+        differing = [e for e in entries if not e.holds(pair_versions(pair))]
         data = load_recording(pair, recorded)
         cells = (data or {}).get("cells", {})
         if data is not None and data.get("versions") != pair.versions:
@@ -419,7 +455,7 @@ def static_problems(
                 f"but pairs.toml now says {pair.versions}: re-record it "
                 f"(python -m tools.versions --record --pairs {pair.name})"
             )
-        for entry in below:
+        for entry in differing:
             if not entry.compare:
                 continue
             if entry.key not in cells:
@@ -436,17 +472,17 @@ def static_problems(
                     f"stale entry {entry.key}: {pair.name}'s recording is its stored output, "
                     f"so it does not depend on the version there ({entry.boundary()})"
                 )
-        listed = {e.key for e in below if e.compare}
+        listed = {e.key for e in differing if e.compare}
         for key in sorted(set(cells) - listed):
             problems.append(
                 f"{recording_path(pair, recorded).name} records {key}, which expected.toml "
-                f"does not list below its boundary for {pair.name}: re-record"
+                f"does not list as differing on {pair.name}: re-record"
             )
     return problems
 
 
 # ---------------------------------------------------------------------------------------------
-# The pytest side (conftest.py calls these): version-bound cells below their boundary
+# The pytest side (conftest.py calls these): version-bound cells in their range
 
 
 def installed_versions() -> dict[str, str]:
@@ -469,7 +505,7 @@ def prepare_items(
     environ=os.environ,
     installed: dict[str, str] | None = None,
 ) -> None:
-    """Point each listed cell below its boundary at what this pair printed when recorded.
+    """Point each listed cell in its range at what this pair printed when recorded.
 
     Called from ``pytest_collection_modifyitems`` with the collected items; only nbval's cells
     (items with a ``cell``) are touched. With ``LSTM_BOOK_VERSIONS_RECORD=<dir>`` set, those
@@ -532,7 +568,7 @@ def _version_bound(item, entry: Entry, pair_name: str, recorded, record_dir) -> 
 
     original = item.runtest
     stored = copy.deepcopy(list(item.cell.outputs))
-    where = f"{EXPECTED_FILE.relative_to(ROOT)}: {entry.key}, stored output from {entry.boundary()}"
+    where = f"{EXPECTED_FILE.relative_to(ROOT)}: {entry.key}, differs on {entry.boundary()}"
     if record_dir is not None:
         item.options["check"] = False
         item.user_properties.append(("version_bound", "recorded"))
@@ -566,7 +602,7 @@ def _version_bound(item, entry: Entry, pair_name: str, recorded, record_dir) -> 
         item.user_properties.append(("version_bound", "compared with its recording"))
         stale = (
             f"stale entry ({where}): on {pair_name} the cell prints its stored output, so it "
-            "does not depend on the version there; remove the entry or correct its boundary, "
+            "does not depend on the version there; remove the entry or correct its range, "
             "then re-record"
         )
 
@@ -613,7 +649,7 @@ def summary_lines(stats: dict, root: Path = ROOT) -> list[str]:
     where = EXPECTED_FILE.relative_to(ROOT)
     if not counts:
         return [
-            f"version-bound cells ({where}): none below its boundary ran on keras {keras}; "
+            f"version-bound cells ({where}): none in its range ran on keras {keras}; "
             "every cell was compared with its stored output"
         ]
     said = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
@@ -722,15 +758,16 @@ def ensure_venv(pair: Pair, pairs: Pairs, venvs: Path = VENVS_DIR) -> dict:
     if spec["install_no_deps"]:
         _pip(python, "install", "--quiet", "--no-deps", *spec["install_no_deps"])
     _pip(python, "install", "--quiet", "--no-deps", "-e", str(ROOT))
-    unusable = {}
     for key in EXTRAS:
         if key in pair.versions:
             problem = smoke_test(python, key)
             if problem:
-                unusable[key] = problem
-                _pip(python, "uninstall", "--quiet", "-y", *PAIR_PACKAGES[key])
+                raise RuntimeError(
+                    f"pairs.toml installs {key} for {pair.name}, but {problem}. If it cannot "
+                    f'work there, leave it out of the pair: without = {{ {key} = "why" }}'
+                )
     freeze = _run([str(python), "-m", "pip", "freeze", "--exclude-editable"]).stdout
-    stamp = {"spec": spec, "unusable": unusable, "freeze": freeze.split()}
+    stamp = {"spec": spec, "freeze": freeze.split()}
     stamp_path.write_text(json.dumps(stamp, indent=1) + "\n")
     return stamp
 
@@ -766,16 +803,61 @@ class Outcome:
     kernels: str = ""
     resolved: str = ""
     recorded: list[str] = field(default_factory=list)
-    unusable: dict[str, str] = field(default_factory=dict)
     install_seconds: float = 0.0
     wall_seconds: float = 0.0
-    cpu_seconds: float = 0.0
+    cpu_seconds: float = 0.0  # sampled over the process tree
+    waited_cpu_seconds: float = (
+        0.0  # getrusage: only the descendants that were waited for
+    )
     detail: str = ""
 
 
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+class TreeCPU:
+    """CPU seconds of a process and all its descendants, sampled every ``interval`` seconds
+    while it runs (getrusage's children time misses descendants that are not waited for,
+    and pytest-xdist's workers, whose kernels do the work, are not). A process that ends
+    between two samples loses at most ``interval`` seconds of its CPU time here."""
+
+    def __init__(self, pid: int, interval: float = 0.5):
+        import threading
+
+        self.pid, self.interval = pid, interval
+        self.seen: dict[tuple[int, float], float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        for process in processes:
+            try:
+                with process.oneshot():
+                    times = process.cpu_times()
+                    key = (process.pid, process.create_time())
+            except psutil.Error:
+                continue
+            self.seen[key] = times.user + times.system
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def stop(self) -> float:
+        self._sample()
+        self._stop.set()
+        self._thread.join()
+        return sum(self.seen.values())
 
 
 def run_pytest(
@@ -798,6 +880,7 @@ def run_pytest(
         text=True,
     ) as process:
         assert process.stdout is not None
+        tree = TreeCPU(process.pid)
         for line in process.stdout:
             sys.stdout.write(line)
             sys.stdout.flush()
@@ -816,7 +899,8 @@ def run_pytest(
                 for number, what in re.findall(r"(\d+) (\w+)", found["summary"]):
                     outcome.counts[what] = int(number)
     outcome.wall_seconds += time.perf_counter() - began
-    outcome.cpu_seconds += _children_cpu() - cpu
+    outcome.cpu_seconds += tree.stop()
+    outcome.waited_cpu_seconds += _children_cpu() - cpu
     return process.returncode
 
 
@@ -828,18 +912,18 @@ def record(
     outcome: Outcome,
     directory: Path = RECORDED_DIR,
 ) -> int:
-    """Run the notebooks of the entries below their boundary on ``pair``; store what the
+    """Run the notebooks of the entries whose range has ``pair``; store what the
     listed cells print in ``directory/<pair>.json``, and say which differ from the stored."""
-    below = [e for e in entries if not e.holds(pair_versions(pair)) and e.compare]
+    differing = [e for e in entries if not e.holds(pair_versions(pair)) and e.compare]
     path = recording_path(pair, directory)
-    if not below:
+    if not differing:
         if path.exists():
             path.unlink()
         print(
-            f"-- {pair.name}: no listed cell is below its boundary; nothing to record"
+            f"-- {pair.name}: no listed cell differs on this pair; nothing to record"
         )
         return 0
-    notebooks = sorted({e.notebook for e in below})
+    notebooks = sorted({e.notebook for e in differing})
     with tempfile.TemporaryDirectory(prefix="lstm-record-") as scratch:
         code = run_pytest(
             pair,
@@ -853,7 +937,7 @@ def record(
             data = json.loads(file.read_text())
             printed[data["key"]] = data["outputs"]
     not_run = {}
-    for entry in below:
+    for entry in differing:
         if entry.key not in printed:
             not_run[entry.key] = "its notebook was skipped, or stopped before it"
             outcome.recorded.append(f"{entry.key}: did not run, nothing recorded")
@@ -890,6 +974,7 @@ def report(outcomes: list[Outcome]) -> None:
         print(
             f"{o.pair.name:11s} {o.status:7s} {o.pair.label()}: {counts}; "
             f"{o.wall_seconds:.0f} s wall, {o.cpu_seconds:.0f} s CPU"
+            f" (getrusage {o.waited_cpu_seconds:.0f} s)"
             + (
                 f" (+ {o.install_seconds:.0f} s making its venv)"
                 if o.install_seconds
@@ -902,8 +987,8 @@ def report(outcomes: list[Outcome]) -> None:
             print(f"{'':12s}{o.version_bound}")
         if o.kernels:
             print(f"{'':12s}notebook kernels: {o.kernels}")
-        for why in o.unusable.values():
-            print(f"{'':12s}not installed: {why}")
+        for key, why in o.pair.without.items():
+            print(f"{'':12s}without {key}: {why}")
         for chapter in o.skipped_chapters:
             print(f"{'':12s}skipped: {chapter}")
         for line in o.recorded:
@@ -938,7 +1023,7 @@ def main(argv: list[str] | None = None) -> int:
         "--pairs-file",
         type=Path,
         default=PAIRS_FILE,
-        help="another pairs file, e.g. to find a boundary on releases CI does not run "
+        help="another pairs file, e.g. to find where a cell starts to differ on releases CI does not run "
         "(with --record and --recorded-dir)",
     )
     parser.add_argument("--recorded-dir", type=Path, default=RECORDED_DIR)
@@ -964,7 +1049,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(
             f"test-versions: {len(entries)} version-bound cells listed, each recorded on the "
-            "pairs below its boundary"
+            "pairs in its range"
         )
     if args.check:
         return 0
@@ -982,8 +1067,9 @@ def main(argv: list[str] | None = None) -> int:
                 outcome.status, outcome.detail = "FAILED", f"its venv: {error}"
                 continue
             outcome.install_seconds = time.perf_counter() - began
-            outcome.unusable = stamp.get("unusable", {})
-            outcome.resolved = resolved(stamp, ["numpy", *pairs.resolve])
+            outcome.resolved = resolved(
+                stamp, list(dict.fromkeys(["numpy", *pairs.resolve]))
+            )
         elif not python.exists():
             outcome.status, outcome.detail = "FAILED", "no .venv: run make venv"
             continue

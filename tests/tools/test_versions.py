@@ -7,6 +7,7 @@ check the repository's own tests/versions/ files against today's chapters.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,7 +20,8 @@ from tools import versions
 ROOT = Path(__file__).resolve().parent.parent.parent
 OLD = {"keras": "3.8.0", "tensorflow-cpu": "2.18.1"}
 # The fake pairs.toml's one pair, as a recording names it.
-OLD_PAIR = {**OLD, "jax": "0.4.38"}
+OLD_PAIR = {**OLD, "jax": "0.4.38", "torch": "2.13.0", "tf-keras": "2.18.0"}
+EXTRA_LINES = 'jax = "0.4.38"\ntorch = "2.13.0"\ntf-keras = "2.18.0"\n'
 
 
 def stream(text: str, name: str = "stdout") -> dict:
@@ -59,7 +61,7 @@ def write_repo(
     (where / "pairs.toml").write_text(
         '[common]\npackages = ["nbval"]\nresolve = ["numpy"]\n\n'
         '[[pair]]\nname = "keras-3.8"\nkeras = "3.8.0"\ntensorflow-cpu = "2.18.1"\n'
-        'jax = "0.4.38"\n'
+        f"{EXTRA_LINES}"
     )
     (where / "expected.toml").write_text(expected)
     if recorded is not None:
@@ -82,7 +84,7 @@ ENTRY = """
 [[cell]]
 notebook = "chapters/05_x.ipynb"
 cell = "c-error"
-since = "3.13.0"
+differs = "<3.13.0"
 reason = "Keras 3.13 names the input in the message"
 evidence = "3.12.0 prints the old message, 3.13.0 the new one"
 """
@@ -137,6 +139,7 @@ def test_pairs_are_sorted_oldest_first_and_the_pin_is_added_from_requirements(
     path.write_text(
         path.read_text()
         + '\n[[pair]]\nname = "keras-3.10"\nkeras = "3.10.0"\ntensorflow-cpu = "2.19.1"\n'
+        + EXTRA_LINES
     )
     pairs = versions.load_pairs(path, root)
     assert [p.name for p in pairs.pairs] == ["keras-3.8", "keras-3.10", "pin"]
@@ -167,7 +170,7 @@ def test_pairs_are_sorted_oldest_first_and_the_pin_is_added_from_requirements(
 def test_a_pair_must_be_exact_complete_and_older_than_the_pin(tmp_path, row, message):
     root = write_repo(tmp_path, {})
     path = root / "tests" / "versions" / "pairs.toml"
-    path.write_text(f"[[pair]]\n{row}\n")
+    path.write_text(f"[[pair]]\n{row}\n{EXTRA_LINES}")
     with pytest.raises(ValueError, match=message):
         versions.load_pairs(path, root)
 
@@ -198,6 +201,21 @@ def test_the_boundary_is_where_the_stored_output_starts_to_hold(tmp_path):
     assert not entry.holds({"keras": "3.8.0"})
     assert entry.holds({"keras": "3.13.0"}) and entry.holds({"keras": "3.15.1"})
     assert entry.holds({})  # not installed: its chapter is skipped, nothing to compare
+
+
+def test_a_range_can_end_below_the_pin(tmp_path):
+    path = tmp_path / "expected.toml"
+    path.write_text(ENTRY.replace('"<3.13.0"', '">=3.9.0,<3.12.0"'))
+    (entry,) = versions.load_expected(path)
+    assert entry.holds({"keras": "3.8.0"}) and entry.holds({"keras": "3.12.0"})
+    assert not entry.holds({"keras": "3.9.2"}) and not entry.holds({"keras": "3.11.3"})
+
+
+def test_a_range_that_does_not_parse_is_refused(tmp_path):
+    path = tmp_path / "expected.toml"
+    path.write_text(ENTRY.replace('"<3.13.0"', '"before 3.13"'))
+    with pytest.raises(ValueError):
+        versions.load_expected(path)
 
 
 # --- comparing as nbval compares ------------------------------------------------------------
@@ -299,8 +317,8 @@ def test_a_complete_list_has_no_problems(tmp_path):
         (
             {"c-error": [error(NEW_MESSAGE)]},
             {},
-            ENTRY.replace('since = "3.13.0"', 'since = "3.16.0"'),
-            "above the pin",
+            ENTRY.replace('differs = "<3.13.0"', 'differs = "<3.16.0"'),
+            "includes the pin",
         ),
     ],
     ids=[
@@ -482,3 +500,26 @@ def test_the_repository_list_is_complete_and_current():
     pairs = versions.load_pairs()
     assert versions.static_problems(entries, pairs) == []
     assert len(pairs.pairs) >= 3 and pairs.pin.is_pin
+
+
+def test_a_pair_without_an_optional_package_must_say_why(tmp_path):
+    root = write_repo(tmp_path, {})
+    path = root / "tests" / "versions" / "pairs.toml"
+    path.write_text(path.read_text().replace('jax = "0.4.38"\n', ""))
+    with pytest.raises(ValueError, match="nor says why not"):
+        versions.load_pairs(path, root)
+    path.write_text(
+        path.read_text() + 'without = { jax = "jaxlib 0.4 needs numpy < 2" }\n'
+    )
+    old, pin = versions.load_pairs(path, root).pairs
+    assert old.without == {"jax": "jaxlib 0.4 needs numpy < 2"}
+    assert not old.provides(["tensorflow", "jax"]) and old.provides(
+        ["torch", "tf_keras"]
+    )
+    assert pin.provides(["tensorflow", "jax", "torch", "tf_keras"])
+
+
+def test_the_package_floor_is_the_oldest_keras_make_test_versions_runs():
+    text = (ROOT / "pyproject.toml").read_text()
+    (floor,) = re.findall(r'"keras>=([\d.]+)"', text)
+    assert floor == versions.load_pairs().oldest.keras
