@@ -370,6 +370,15 @@ def pair_versions(pair: Pair) -> dict[str, str]:
 # Comparing outputs as nbval does
 
 
+def _text(value):
+    """A notebook file may store a multi-line string as a list of lines."""
+    return "".join(value) if isinstance(value, list) else value
+
+
+# nbval's (plugin.py): a line's text up to a carriage return that more text follows.
+_CARRIAGE_RETURN = re.compile(r"^.*\r(?=[^\n])", re.MULTILINE)
+
+
 def nbval_view(outputs: list) -> dict[str, list]:
     """One cell's outputs as nbval compares them (plugin.py: coalesce_streams, then
     transform_streams_for_comparison and compare_outputs's flattening, without sanitizers):
@@ -379,19 +388,14 @@ def nbval_view(outputs: list) -> dict[str, list]:
     for output in outputs:
         if output["output_type"] == "stream":
             if output["name"] in streams:
-                streams[output["name"]]["text"] += output["text"]
+                streams[output["name"]]["text"] += _text(output["text"])
                 continue
-            output = dict(output)
+            output = dict(output, text=_text(output["text"]))
             streams[output["name"]] = output
         merged.append(output)
-    for stream in streams.values():  # nbval's \b and \r handling
-        text = stream["text"]
-        while True:
-            shorter = re.sub(r"[^\n]\b", "", text)
-            if len(shorter) == len(text):
-                break
-            text = shorter
-        stream["text"] = re.sub(r"\r(?!\n)", "", text)
+    for stream in streams.values():
+        # nbval's backspace step never runs (its loop starts with equal lengths); this does.
+        stream["text"] = _CARRIAGE_RETURN.sub("", stream["text"])
     keyed: dict[str, list] = defaultdict(list)
     for output in merged:
         if output["output_type"] == "stream":
@@ -401,9 +405,9 @@ def nbval_view(outputs: list) -> dict[str, list]:
             if key == "data":
                 for mime, data in value.items():
                     if mime not in SKIP_COMPARE:
-                        keyed[mime].append(data)
+                        keyed[mime].append(_text(data))
             elif key not in SKIP_COMPARE:
-                keyed[key].append(value)
+                keyed[key].append(_text(value) if key != "traceback" else value)
     return dict(keyed)
 
 

@@ -266,10 +266,25 @@ def nbval_says_equal(printed: list, stored: list) -> bool:
             ],
         ),  # images are not compared
         ([stream("10%\r100%\n")], [stream("100%\n")]),  # a carriage return overwrites
+        ([stream("a\bb\n")], [stream("b\n")]),  # a backspace does not (nbval's loop)
     ],
 )
 def test_same_output_agrees_with_nbval(printed, stored):
     assert versions.same_output(printed, stored) == nbval_says_equal(printed, stored)
+
+
+def test_a_stored_output_split_into_lines_is_the_same_text():
+    on_disk = {"output_type": "stream", "name": "stdout", "text": ["a\n", "b\n"]}
+    assert versions.same_output([stream("a\nb\n")], [on_disk])
+    result = {
+        "output_type": "execute_result",
+        "execution_count": 3,
+        "metadata": {},
+        "data": {"text/plain": ["(4, ", "10)"]},
+    }
+    assert versions.same_output(
+        [dict(result, data={"text/plain": "(4, 10)"})], [result]
+    )
 
 
 # --- static checks: the list cannot rot -----------------------------------------------------
