@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -538,3 +539,19 @@ def test_the_package_floor_is_the_oldest_keras_make_test_versions_runs():
     text = (ROOT / "pyproject.toml").read_text()
     (floor,) = re.findall(r'"keras>=([\d.]+)"', text)
     assert floor == versions.load_pairs().oldest.keras
+
+
+def test_each_page_says_which_keras_releases_its_cells_are_tested_on():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import output_versions
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+    tested = [pair.keras for pair in versions.load_pairs().pairs]
+    sentence = output_versions.verified_sentence(["torch"])
+    assert sentence.startswith(
+        f"Verified on Keras {output_versions.minor(tested[0])} to "
+    )
+    assert sentence.endswith(f"tested on {', '.join(tested[:-1])} and {tested[-1]}.")
+    recorded = {"keras": "3.15.1", "backend": "tensorflow", "python": "3.11.7"}
+    assert output_versions.versions_line(recorded).endswith(sentence)
