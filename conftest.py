@@ -11,8 +11,8 @@
   nbval's own fresh kernels, with the retry of :mod:`scripts.kernels.retry`). The run ends with
   a line saying how many kernels were warm, and why any were not.
 - Cells whose output depends on the Keras version are listed in tests/versions/expected.toml;
-  below an entry's boundary (``make test-versions`` runs older Keras releases) the cell is
-  compared with what that release printed when recorded, not with the stored output
+  on a release in an entry's range (``make test-versions`` runs older Keras releases) the cell
+  is compared with what that release printed when recorded, not with the stored output
   (:func:`tools.versions.prepare_items`). On the pinned versions nothing changes.
 """
 
