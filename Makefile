@@ -19,7 +19,7 @@ PYTEST_ARGS ?= -n $(WORKERS) --dist loadscope
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lint book pdf pdf-test test nbval test-backends site-test colab-check execute lab bench requirements clean
+.PHONY: help venv lint book pdf pdf-test test nbval test-backends test-versions site-test colab-check execute lab bench requirements clean
 
 help:
 	@echo "make book     build the static site into _build/html (the main job)"
@@ -29,6 +29,9 @@ help:
 	@echo "              (WARM_KERNELS=0 make test: every notebook in a fresh kernel, no warm process)"
 	@echo "make nbval    only the nbval pass over every chapter (CI repeats it with oneDNN on)"
 	@echo "make test-backends  the nbval pass under Keras's JAX and PyTorch backends"
+	@echo "make test-versions  the nbval pass on older Keras/TensorFlow pairs, one venv each"
+	@echo "              (tests/versions/pairs.toml), then on the pin; version-bound cells are"
+	@echo "              listed in tests/versions/expected.toml (VERSIONS_ARGS=--help: options)"
 	@echo "make site-test  build the site and the PDF, then check every page in headless Chromium"
 	@echo "              (offline; axe-core accessibility audit, from npm ci)"
 	@echo "make pdf      build the whole book as one PDF (_build/latex/lstm-outputs-executed.pdf)"
@@ -83,6 +86,15 @@ nbval: $(STAMP)
 
 test-backends: $(STAMP)
 	$(BIN)/python -m tools.nbval_backends
+
+# Every chapter on each older Keras/TensorFlow pair of tests/versions/pairs.toml, in its own venv
+# under .venv-versions/ (made from PyPI the first time, reused while the file says the same),
+# then on the pin in $(VENV). Re-record the version-bound cells after a chapter changes:
+#   make test-versions VERSIONS_ARGS=--record
+VERSIONS_ARGS ?=
+
+test-versions: $(STAMP)
+	$(BIN)/python -m tools.versions $(VERSIONS_ARGS)
 
 # The book as one PDF (Jupyter Book's pdflatex builder, XeLaTeX; TeX Live from Debian, see
 # README.md). Copied into the built site too, which links to it from the landing page.

@@ -10,6 +10,10 @@
   that has already imported what every chapter imports, over Unix sockets (``WARM_KERNELS=0``:
   nbval's own fresh kernels, with the retry of :mod:`tools.kernels.retry`). The run ends with
   a line saying how many kernels were warm, and why any were not.
+- Cells whose output depends on the Keras version are listed in tests/versions/expected.toml;
+  on a release in an entry's range (``make test-versions`` runs older Keras releases) the cell
+  is compared with what that release printed when recorded, not with the stored output
+  (:func:`tools.versions.prepare_items`). On the pinned versions nothing changes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from tools import versions
 from tools.book import skip_reason
 from tools.kernels import start as kernels
 
@@ -92,6 +97,7 @@ def pytest_collection_modifyitems(config, items):
         missing = missing_by_path[path]
         if missing:
             item.add_marker(pytest.mark.skip(reason=skip_reason(path.name, missing)))
+    versions.prepare_items(items)
 
 
 def pytest_collection_finish(session):
@@ -139,6 +145,8 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"SKIPPED CHAPTER: {reason.removeprefix('Skipped: ')}", yellow=True
         )
+    for line in versions.summary_lines(terminalreporter.stats):
+        terminalreporter.write_line(line)
     reports = terminalreporter.config.stash.get(_REPORTS, [])
     if reports:
         report = reports[0]

@@ -1,15 +1,18 @@
 """Sphinx extension: each notebook page says which versions produced its stored outputs.
 
-``scripts/execute_notebooks.py`` (``make execute``) asks each chapter's kernel, after its last
+``tools/execute.py`` (``make execute``) asks each chapter's kernel, after its last
 cell, which Python, Keras, Keras backend and frameworks it ran, and stores the answer in the
 notebook's metadata under ``executed_with``. This extension reads that metadata from the
 ``.ipynb`` file and adds one line at the end of the page (HTML and PDF alike), for example::
 
     Outputs on this page were produced by Keras 3.15.1 on the TensorFlow backend
-    (TensorFlow 2.21.0), Python 3.11.7.
+    (TensorFlow 2.21.0), Python 3.11.7. Verified on Keras 3.8 to 3.15: its cells are
+    tested on 3.8.0, 3.10.0 and 3.15.1.
 
 Nothing here is typed by hand: a notebook without the metadata (never run by
-``make execute``) gets no line, and the site test fails for it.
+``make execute``) gets no line, and the site test fails for it. The tested releases are the
+pairs ``make test-versions`` runs (tests/versions/pairs.toml, and requirements.txt's pin), those
+that install what the notebook's ``metadata.lstm_book.requires`` names.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
+ROOT = Path(__file__).resolve().parent.parent
+
 logger = logging.getLogger(__name__)
 
 METADATA_KEY = "executed_with"
@@ -27,8 +32,27 @@ CLASS = "output-versions"
 FRAMEWORK_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 
 
-def versions_line(recorded: dict) -> str:
-    """The sentence for one notebook's ``executed_with`` metadata."""
+def minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def verified_sentence(requires: list[str] = ()) -> str:
+    """Which Keras releases ``make test-versions`` runs a notebook needing ``requires`` on."""
+    from tools.versions import load_pairs
+
+    pairs = load_pairs().pairs
+    tested = [pair.keras for pair in pairs if pair.provides(list(requires))]
+    if len(tested) == 1:
+        return f"Tested on Keras {tested[0]} only."
+    listed = f"{', '.join(tested[:-1])} and {tested[-1]}"
+    return (
+        f"Verified on Keras {minor(tested[0])} to {minor(tested[-1])}: its cells are "
+        f"tested on {listed}."
+    )
+
+
+def versions_line(recorded: dict, requires: list[str] = ()) -> str:
+    """The sentence for one notebook's ``executed_with`` metadata, and the tested releases."""
     backend = recorded["backend"]
     frameworks = dict(recorded.get("frameworks", {}))
     # The backend's framework first, then any other the chapter imported itself.
@@ -37,7 +61,8 @@ def versions_line(recorded: dict) -> str:
     engines = f" ({', '.join(used)})" if used else ""
     return (
         f"Outputs on this page were produced by Keras {recorded['keras']} on the "
-        f"{FRAMEWORK_NAMES.get(backend, backend)} backend{engines}, Python {recorded['python']}."
+        f"{FRAMEWORK_NAMES.get(backend, backend)} backend{engines}, Python {recorded['python']}. "
+        + verified_sentence(requires)
     )
 
 
@@ -45,6 +70,12 @@ def recorded_versions(path: Path) -> dict | None:
     """``executed_with`` from a notebook file, or None."""
     metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
     return metadata.get(METADATA_KEY)
+
+
+def required_modules(path: Path) -> list[str]:
+    """The optional modules a notebook needs (``metadata.lstm_book.requires``)."""
+    metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    return list(metadata.get("lstm_book", {}).get("requires", []))
 
 
 def add_versions_line(app, doctree: nodes.document) -> None:
@@ -59,7 +90,8 @@ def add_versions_line(app, doctree: nodes.document) -> None:
         )
         return
     section = doctree.next_node(nodes.section) or doctree
-    section += nodes.paragraph("", versions_line(recorded), classes=[CLASS])
+    line = versions_line(recorded, required_modules(path))
+    section += nodes.paragraph("", line, classes=[CLASS])
 
 
 def setup(app):

@@ -220,8 +220,9 @@ def run_on_backends(
 ) -> dict[str, dict[str, np.ndarray | list[np.ndarray]]]:
     """Run ``code`` once per backend, all at the same time, each in a fresh child process.
 
-    Introduced in appendix A (Same layer, three engines). ``code``, ``inputs`` and ``seed``
-    as for :class:`Engine`; the children start together and stop when the call returns.
+    Introduced in chapter 6 (What goes on top of the LSTM), to show an error only one backend
+    raises; appendix A (Same layer, three engines) compares what the backends return.
+    ``code``, ``inputs`` and ``seed`` as for :class:`Engine`; the children start together and stop when the call returns.
     Returns ``{backend: {name: array(s)}}`` in the order of ``backends``, or raises the first
     :class:`BackendRunError`.
     """

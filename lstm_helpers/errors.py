@@ -87,7 +87,8 @@ def _check_action(action: object) -> None:
 def catch_error(action: Callable[[], object]) -> CaughtError:
     """Call ``action()`` and record the ``Exception`` it raises, if any.
 
-    Introduced in chapter 18 (When it breaks), which reads the record's parts.
+    Introduced in chapter 11 (The cell state at every step), to report each backend's
+    outcome in one line; chapter 18 (When it breaks) reads the record's parts.
 
     Parameters
     ----------

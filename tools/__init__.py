@@ -12,6 +12,7 @@ module             what it does
 ``install_cell``   write or check every chapter's first cell, which installs ``lstm_helpers``
 ``colab_check``    run chapters as a first-time Colab user does (``make colab-check``)
 ``nbval_backends`` the nbval pass once per Keras backend (``make test-backends``)
+``versions``       the nbval pass on older Keras/TensorFlow pairs (``make test-versions``)
 ``bench``          time the book's checks and build (``make bench``)
 ``overview``       draw the landing page's picture, ``_static/overview.svg``
 ``kernels/``       how the test run starts notebook kernels: forked warm, or fresh

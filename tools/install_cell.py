@@ -32,6 +32,7 @@ import nbformat
 import yaml
 
 from tools.book import ROOT, chapter_paths
+from tools.versions import load_pairs
 
 CELL_ID = "install-lstm-helpers"
 TAG = "remove-cell"
@@ -40,7 +41,8 @@ SOURCE_VARIABLE = "LSTM_HELPERS_INSTALL_SOURCE"
 
 TEMPLATE = """\
 # On Colab or in a fresh Jupyter, install this book's helpers if they are missing (this
-# prints nothing where they are). Written by scripts/install_cell.py from _config.yml.
+# prints nothing where they are). The chapters are tested on Keras {tested}.
+# Written by tools/install_cell.py from _config.yml and tests/versions/pairs.toml.
 import importlib
 import importlib.util
 import os
@@ -69,10 +71,19 @@ def requirement(url: str, branch: str) -> str:
     return f"lstm-helpers @ git+{url}.git@{branch}"
 
 
+def tested_range() -> str:
+    """The Keras releases ``make test-versions`` runs the chapters on, e.g. ``3.8 to 3.15``."""
+    pairs = load_pairs().pairs
+    oldest, newest = (".".join(p.keras.split(".")[:2]) for p in (pairs[0], pairs[-1]))
+    return f"{oldest} to {newest}"
+
+
 def cell_source(config_path: Path = ROOT / "_config.yml") -> str:
-    """The install cell's code, made from _config.yml."""
+    """The install cell's code, made from _config.yml and the tested Keras releases."""
     return TEMPLATE.format(
-        variable=SOURCE_VARIABLE, requirement=requirement(*repository(config_path))
+        variable=SOURCE_VARIABLE,
+        requirement=requirement(*repository(config_path)),
+        tested=tested_range(),
     )
 
 
@@ -104,8 +115,8 @@ def problems(path: Path, source: str) -> list[str]:
         found.append(f"{path.name}: the install cell is not the first code cell")
     if cell.source != source:
         found.append(
-            f"{path.name}: the install cell differs from what _config.yml gives "
-            "(repository.url, branch); run python -m tools.install_cell --write"
+            f"{path.name}: the install cell differs from what _config.yml (repository.url, "
+            "branch) and pairs.toml give; run python -m tools.install_cell --write"
         )
     if TAG not in cell.metadata.get("tags", []):
         found.append(f"{path.name}: the install cell is not tagged {TAG!r}")

@@ -45,7 +45,6 @@ import http.server
 import json
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -55,10 +54,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
-from output_versions import CLASS as VERSIONS_CLASS  # noqa: E402  (after the path above)
-from output_versions import recorded_versions, versions_line  # noqa: E402
-from site_assets import PDF_NAME  # noqa: E402
+from _ext.output_versions import CLASS as VERSIONS_CLASS
+from _ext.output_versions import recorded_versions, versions_line
+from _ext.site_assets import PDF_NAME
+from tools.book import toc_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
@@ -100,24 +99,6 @@ REPORT: dict = {
     "axe": {},
     "started": time.time(),
 }
-
-
-def toc_documents() -> list[str]:
-    """The root and every file listed in _toc.yml, as 'chapters/01_default_output'."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    documents = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                documents.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return documents
 
 
 # --------------------------------------------------------------------------- fixtures

@@ -37,6 +37,8 @@ import pytest
 import yaml
 from myst_nb.core.render import get_mime_priority
 
+from tools.book import toc_sources
+
 ROOT = Path(__file__).resolve().parents[2]
 PDF = Path(
     os.environ.get("PDF", ROOT / "_build" / "latex" / "lstm-outputs-executed.pdf")
@@ -65,32 +67,6 @@ WEB_ONLY = (
 PAGE_BREAK_TEXT = 300
 # Sphinx's mark at the start of a code line it wrapped (not a hyphen).
 CONTINUATION = "\u21aa"
-
-
-def toc_sources() -> list[Path]:
-    """The source file of the root and of every page in _toc.yml, in book order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    sources = []
-    for name in names:
-        found = [
-            ROOT / f"{name}{suffix}"
-            for suffix in (".ipynb", ".md")
-            if (ROOT / f"{name}{suffix}").is_file()
-        ]
-        assert found, f"_toc.yml lists {name}, which has no .ipynb or .md"
-        sources.append(found[0])
-    return sources
 
 
 def normalise(text: str) -> str:

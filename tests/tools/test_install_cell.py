@@ -64,7 +64,7 @@ def test_a_change_in_config_makes_the_check_fail(tmp_path):
         install_cell.main(["--check", str(chapter)]) == 1
     )  # the real _config.yml disagrees
     problems = install_cell.problems(chapter, install_cell.cell_source())
-    assert problems and "differs from what _config.yml gives" in problems[0]
+    assert problems and "differs from what _config.yml" in problems[0]
 
 
 def test_write_inserts_once_as_the_first_code_cell_and_keeps_the_rest(tmp_path):
@@ -138,3 +138,12 @@ def test_the_cell_installs_from_the_variable_when_lstm_helpers_is_missing(tmp_pa
         "--no-deps",
         "/some/checkout",
     ]
+
+
+def test_the_cell_says_which_keras_releases_the_chapters_are_tested_on():
+    from tools.versions import load_pairs
+
+    pairs = load_pairs().pairs
+    oldest, newest = (".".join(p.keras.split(".")[:2]) for p in (pairs[0], pairs[-1]))
+    assert oldest != newest
+    assert f"tested on Keras {oldest} to {newest}." in install_cell.cell_source()
