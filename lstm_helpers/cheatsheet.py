@@ -101,9 +101,9 @@ def table_lines(
 
 
 class CheatSheet:
-    """The cheat sheet's table, as plain text and HTML: per line of :func:`table_lines`, the
-    layer(s), ``merge_mode``(s), the flags, how many arrays come back, and each one's name and
-    symbolic shape in Keras's order."""
+    """The cheat sheet's table, as text, HTML and Markdown (the PDF's, without ``n``): per
+    line of :func:`table_lines`, the layer(s), ``merge_mode``(s), the flags, how many arrays
+    come back, and each one's name and symbolic shape in Keras's order."""
 
     def __init__(self, configs: Sequence[LayerConfig]) -> None:
         self.configurations = list(configs)
@@ -167,6 +167,24 @@ class CheatSheet:
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
 
+    def _repr_markdown_(self) -> str:
+        head = [f"`{h}`" if "_" in h else h for h in _HEADER if h != "n"]
+        lines = [
+            f"```{{list-table}} {self._title}: what each layer returns, in Keras's order",
+            ":header-rows: 1\n:class: longtable\n:widths: 87 59 65 53 204\n",
+            "* - " + "\n  - ".join(head),
+        ]
+        for kinds, modes, c in self.table_rows:
+            # A paragraph per array, and Bidirectional apart from the layers it wraps.
+            layer = ["`Bidirectional` around"] if c.bidirectional else []
+            layer.append(_alternatives([f"`{k}`" for k in kinds]))
+            arrays = [f"`{a.name}` `{_symbolic(a.shape)}`" for a in c.arrays]
+            mode = _alternatives([f"`{m!r}`" for m in modes]) if modes else ""
+            flags = [f"`{c.return_sequences}`", f"`{c.return_state}`"]
+            cells = ["\n\n    ".join(layer), mode, *flags, "\n\n    ".join(arrays)]
+            lines.append("\n* - " + "\n  - ".join(cells))
+        return "\n".join([*lines, "```"])
+
 
 def cheat_sheet() -> CheatSheet:
     """The table of every configuration and what it returns, for display in a notebook.
@@ -193,17 +211,13 @@ class Verification:
         return bool(self.observed) and not self.mismatches
 
     def __repr__(self) -> str:
-        b, t, f, u = (
-            self.sizes[n] for n in ("batch", "timesteps", "features", "units")
-        )
-        return "\n".join(
-            [
-                f"rows built as Keras layers and called on a ({b}, {t}, {f}) input with "
-                f"units={u}: {len(self.observed)}",
-                f"all rows match Keras: {self.all_match}",
-                *self.mismatches,
-            ]
-        )
+        shape = tuple(self.sizes[n] for n in ("batch", "timesteps", "features"))
+        lines = [
+            f"rows built as Keras layers and called on a {shape} input with "
+            f"units={self.sizes['units']}: {len(self.observed)}",
+            f"all rows match Keras: {self.all_match}",
+        ]
+        return "\n".join(lines + self.mismatches)
 
 
 def _build(config: LayerConfig, units: int) -> keras.layers.Layer:
@@ -241,13 +255,8 @@ def verify_against_keras(
         returned = layer(keras.Input(batch_shape=batch_shape))
         several = isinstance(returned, (tuple, list))
         shapes = [tuple(t.shape) for t in (returned if several else [returned])]
-        observed.append(
-            {
-                "layer": config,
-                "shapes": shapes,
-                "returned_as": type(returned).__name__ if several else None,
-            }
-        )
+        container = type(returned).__name__ if several else None
+        observed.append({"layer": config, "shapes": shapes, "returned_as": container})
         rule = [
             tuple(evaluate(axis, sizes) for axis in a.shape) for a in config.arrays
         ]

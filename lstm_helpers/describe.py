@@ -12,6 +12,8 @@ from lstm_helpers.shapes import check_input_shape, expected_outputs, layer_confi
 
 __all__ = ["describe"]
 
+_MARKUP = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|{}"})  # Markdown's, escaped
+
 
 def as_input_batch(x: ArrayLike) -> np.ndarray:
     """``x`` as a float32 array ``(batch, timesteps, features)``: a ``TypeError`` if it is
@@ -32,7 +34,7 @@ def as_list(returned: object) -> list:
 
 
 class Description:
-    """What a layer returned, as a table (plain text, and HTML in a notebook).
+    """What a layer returned, as a table: text, HTML (the site), Markdown (the PDF).
 
     Index it by name to get the NumPy array: ``description["h"]``. ``rows`` holds, per
     array, its name, shape, meaning and value.
@@ -41,6 +43,7 @@ class Description:
     def __init__(self, layer_name: str, rows: list[tuple]) -> None:
         self.layer_name = layer_name
         self.rows = rows
+        self._title = f"{layer_name} returned {len(rows)} array(s):"
 
     @property
     def arrays(self) -> dict[str, np.ndarray]:
@@ -61,7 +64,7 @@ class Description:
         header = ("#", "name", "shape", "what it is")
         table = [header, *self._table()]
         widths = [max(len(r[i]) for r in table) for i in range(3)]
-        lines = [f"{self.layer_name} returned {len(self.rows)} array(s):"]
+        lines = [self._title]
         for r in table:
             lines.append(
                 "  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[3]
@@ -76,10 +79,18 @@ class Description:
             for i, name, shape, meaning in self._table()
         )
         return (
-            f"<p>{esc(self.layer_name)} returned {len(self.rows)} array(s):</p>"
+            f"<p>{esc(self._title)}</p>"
             "<table><thead><tr><th>#</th><th>name</th><th>shape</th><th>what it is</th></tr>"
             f"</thead><tbody>{body}</tbody></table>"
         )
+
+    def _repr_markdown_(self) -> str:
+        head = ["| # | name | shape | what it is |", "|---|---|---|---|"]
+        body = [
+            f"| {i} | `{n}` | {s.translate(_MARKUP)} | {m.translate(_MARKUP)} |"
+            for i, n, s, m in self._table()
+        ]
+        return "\n".join([self._title.translate(_MARKUP), "", *head, *body])
 
 
 def describe(layer: keras.layers.Layer, x: ArrayLike) -> Description:

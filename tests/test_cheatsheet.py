@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import itertools
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from lstm_helpers import (
     MERGE_MODES,
@@ -126,6 +130,79 @@ def test_table_lists_every_line_in_text_and_html():
     assert html.count("<tr>") == 1 + len(LINES)
     assert "<code>(batch, timesteps, 2*units)</code>" in html and "backward_c" in html
     assert "<code>'sum'</code>, <code>'mul'</code> or <code>'ave'</code>" in html
+
+
+def list_table(markdown: str) -> tuple[str, str, list[list[list[str]]]]:
+    """The ``{list-table}`` as MyST reads it (markdown-it, then the directive's body as
+    Markdown): its title, its options, and its rows of cells, each cell the text of its
+    paragraphs as a reader sees it."""
+    (fence,) = [
+        t for t in MarkdownIt("commonmark").parse(markdown) if t.type == "fence"
+    ]
+    directive, title = fence.info.split(" ", 1)
+    assert directive == "{list-table}"
+    options, body = fence.content.split("\n\n", 1)
+    rows: list[list[list[str]]] = []
+    depth = 0
+    for token in MarkdownIt("commonmark").parse(body):
+        depth += {"bullet_list_open": 1, "bullet_list_close": -1}.get(token.type, 0)
+        if token.type == "list_item_open":
+            (rows if depth == 1 else rows[-1]).append([])
+        elif token.type == "inline":
+            rows[-1][-1].append("".join(child.content for child in token.children))
+    return title, options, rows
+
+
+def test_the_markdown_table_holds_every_combination_with_what_keras_returns():
+    """The PDF prints the Markdown form, without the n column: read back, its rows name
+    each of the 72 combinations once, with the shapes a Keras layer returns for it."""
+    title, options, rows = list_table(cheat_sheet()._repr_markdown_())
+    assert title == (
+        f"72 combinations in {len(LINES)} rows: what each layer returns, in Keras's order"
+    )
+    assert options.splitlines() == [
+        ":header-rows: 1",
+        ":class: longtable",
+        ":widths: 87 59 65 53 204",
+    ]
+    header = [
+        "layer",
+        "merge_mode",
+        "return_sequences",
+        "return_state",
+        "what comes back",
+    ]
+    assert rows[0] == [[name] for name in header]
+    sizes = {"batch": 3, "timesteps": 5, "features": 7, "units": 4}
+    covered = []
+    for layer, mode_cell, sequences, state, arrays in rows[1:]:
+        bidirectional = layer[0] == "Bidirectional around"
+        assert len(layer) == 1 + bidirectional == 1 + len(mode_cell)
+        kinds = re.split(r", | or ", layer[-1])
+        modes = [None]  # not wrapped
+        if bidirectional:
+            modes = [ast.literal_eval(m) for m in re.split(r", | or ", mode_cell[0])]
+        flags = {
+            "return_sequences": sequences == ["True"],
+            "return_state": state == ["True"],
+        }
+        shapes = [
+            re.fullmatch(r"\w+ \((.*)\)", a).group(1).split(", ") for a in arrays
+        ]
+        for kind, mode in itertools.product(kinds, modes):
+            built = getattr(keras.layers, kind)(sizes["units"], **flags)
+            if bidirectional:
+                built = keras.layers.Bidirectional(built, merge_mode=mode)
+            returned = as_list(built(keras.Input(batch_shape=(3, 5, 7))))
+            assert [tuple(t.shape) for t in returned] == [
+                tuple(evaluate(axis, sizes) for axis in shape) for shape in shapes
+            ], (kind, mode, flags)
+            covered.append((kind, bidirectional, mode, *flags.values()))
+    wrappers = [(False, None)] + [(True, mode) for mode in MERGE_MODES]
+    flags = [(False, False), (False, True), (True, False), (True, True)]
+    every = [(k, *w, *f) for k, w, f in itertools.product(RNN_KINDS, wrappers, flags)]
+    assert len(covered) == len(every) == 72
+    assert sorted(covered, key=repr) == sorted(every, key=repr)  # each once
 
 
 def returns(config):

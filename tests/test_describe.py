@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from markdown_it import MarkdownIt
 
 from lstm_helpers import describe
 from lstm_helpers._runtime import keras
+from lstm_helpers.describe import Description, as_list
 
 X = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
 
@@ -49,7 +51,7 @@ def test_describe_rejects_bad_input():
 
 
 def test_the_plain_text_table_says_what_the_html_table_says():
-    """The PDF (LaTeX) shows an output's text/plain form, the site its HTML: same rows."""
+    """A terminal shows an output's text/plain form, the site its HTML: same rows."""
     import html
     import re
 
@@ -67,3 +69,45 @@ def test_the_plain_text_table_says_what_the_html_table_says():
     assert len(cells) == len(lines) == 5
     for row, line in zip(cells, lines):
         assert line.split() == " ".join(row).split(), (row, line)
+
+
+def markdown_text(markdown: str) -> list[tuple[str, str]]:
+    """Each paragraph and table cell as markdown-it (the parser MyST uses) reads it: the
+    text a reader sees, and ``code`` if it is all one code span."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    return [
+        (
+            "".join(child.content for child in token.children),
+            "code" if [c.type for c in token.children] == ["code_inline"] else "",
+        )
+        for token in tokens
+        if token.type == "inline"
+    ]
+
+
+def test_the_markdown_table_holds_the_rows_and_the_shapes_keras_returned():
+    """The PDF prints the Markdown form: read back, its title and rows are the text form's,
+    its shapes those the layer returns, each name a code span."""
+    layer = keras.layers.Bidirectional(
+        keras.layers.GRU(3, return_sequences=True, return_state=True), merge_mode="mul"
+    )
+    table = describe(layer, X)
+    (title, _), *cells = markdown_text(table._repr_markdown_())
+    assert title == "Bidirectional(GRU, merge_mode='mul') returned 3 array(s):"
+    rows = [cells[i : i + 4] for i in range(0, len(cells), 4)]
+    assert [text for text, _ in rows[0]] == ["#", "name", "shape", "what it is"]
+    lines = repr(table).splitlines()[2:]
+    assert len(rows) - 1 == len(lines) == 3
+    for row, line in zip(rows[1:], lines):
+        assert " ".join(text for text, _ in row).split() == line.split(), (row, line)
+    assert [kind for _, (_, kind), _, _ in rows[1:]] == ["code"] * 3
+    returned = [str(tuple(a.shape)) for a in as_list(layer(X))]  # Keras, called again
+    assert [shape for _, _, (shape, _), _ in rows[1:]] == returned
+
+
+def test_the_markdown_escapes_what_markdown_reads_as_markup():
+    odd = r"*a* _b_ `c` [d](e) <f> g|h {i} \j"
+    markdown = Description(odd, [("n_1", (2, 3), odd, None)])._repr_markdown_()
+    texts = [text for text, _ in markdown_text(markdown)]
+    header = ["#", "name", "shape", "what it is"]
+    assert texts == [f"{odd} returned 1 array(s):", *header, "0", "n_1", "(2, 3)", odd]
