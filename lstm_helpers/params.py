@@ -15,10 +15,10 @@ def parameter_formula(
     """The parameter count as an expression in ``features`` and ``units``.
 
     Introduced in chapter 7 (Stacking LSTMs).
-    One weight block per gate (:data:`lstm_helpers.GATE_ORDER`): an LSTM has four, each a
-    kernel ``(features, units)``, a recurrent kernel ``(units, units)`` and a bias ``(units,)``:
-    ``4*units*(features+units+1)``. A GRU with ``reset_after=True`` (Keras's default) has two
-    biases per block: ``3*units*(features+units+2)``. ``Bidirectional`` doubles it.
+    A weight block per gate, one for the candidate (:data:`lstm_helpers.GATE_ORDER`): an LSTM
+    has four, each a kernel ``(features, units)``, a recurrent kernel ``(units, units)`` and a
+    bias ``(units,)``: ``4*units*(features+units+1)``. A GRU with ``reset_after=True`` (Keras's
+    default) has two biases per block: ``3*units*(features+units+2)``. ``Bidirectional`` doubles it.
 
     Raises
     ------
@@ -29,8 +29,8 @@ def parameter_formula(
     boolean("bidirectional", bidirectional)
     boolean("reset_after", reset_after)
     biases = 2 if kind == "GRU" and reset_after else 1
-    gates = len(GATE_ORDER[kind])
-    formula = f"{gates}*units*(features+units+{biases})".replace("1*units", "units")
+    blocks = len(GATE_ORDER[kind])
+    formula = f"{blocks}*units*(features+units+{biases})".replace("1*units", "units")
     return f"2*{formula}" if bidirectional else formula
 
 

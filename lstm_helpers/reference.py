@@ -1,7 +1,7 @@
 """LSTM and GRU written out in NumPy, to check what Keras's layers compute.
 
 Nothing here calls Keras's recurrent code: the equations are written from the definitions,
-with the weights in Keras's layout (gates stacked along the last axis in the order of
+with the weights in Keras's layout (blocks stacked along the last axis in the order of
 :data:`lstm_helpers.GATE_ORDER`), in float64, so a difference from Keras (float32) measures
 Keras's rounding. The tests hold them to real layers, and to ``torch.nn.LSTM`` after a port.
 """
@@ -54,15 +54,15 @@ def _array(name: str, value: ArrayLike, shape: tuple[int | str, ...]) -> np.ndar
 def _weights(
     kernel: ArrayLike, recurrent_kernel: ArrayLike, bias: ArrayLike, kind: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The three weights checked against each other: ``kernel (features, gates*units)``,
-    ``recurrent_kernel (units, gates*units)``, and the bias of the layer ``kind``."""
-    gates = len(GATE_ORDER[kind])
+    """The three weights checked against each other: ``kernel (features, blocks*units)``,
+    ``recurrent_kernel (units, blocks*units)``, and the bias of the layer ``kind``."""
+    blocks = len(GATE_ORDER[kind])
     recurrent_kernel = _array(
-        "recurrent_kernel", recurrent_kernel, ("units", f"{gates}*units")
+        "recurrent_kernel", recurrent_kernel, ("units", f"{blocks}*units")
     )
     units = recurrent_kernel.shape[0]
-    _array("recurrent_kernel", recurrent_kernel, (units, gates * units))
-    kernel = _array("kernel", kernel, ("features", gates * units))
+    _array("recurrent_kernel", recurrent_kernel, (units, blocks * units))
+    kernel = _array("kernel", kernel, ("features", blocks * units))
     bias_shape = (4 * units,) if kind == "LSTM" else (2, 3 * units)
     return kernel, recurrent_kernel, _array("bias", bias, bias_shape)
 
@@ -70,8 +70,8 @@ def _weights(
 @dataclass(frozen=True)
 class LSTMStep:
     """Everything one LSTM step computes, each ``(batch, units)``: the gates ``i``, ``f``,
-    ``o`` (sigmoid, in (0, 1)), the candidate ``g`` (tanh, in (-1, 1); Keras calls this gate
-    ``c``), the new cell state ``c = f * c_prev + i * g`` (not squashed) and the new hidden
+    ``o`` (sigmoid, in (0, 1)), the candidate ``g`` (tanh, in (-1, 1); its weight block is
+    Keras's ``c``), the new cell state ``c = f * c_prev + i * g`` (not squashed) and the new hidden
     state ``h = o * tanh(c)``, the step's output."""
 
     i: np.ndarray
@@ -109,12 +109,12 @@ def lstm_step(
         The states from the previous step (zeros before the first).
     kernel, recurrent_kernel, bias : array-like
         ``(features, 4*units)``, ``(units, 4*units)``, ``(4*units,)``: the layer's weights,
-        gates in Keras's order i, f, c, o (what :func:`lstm_helpers.recurrent_weights` gives).
+        blocks in Keras's order i, f, c, o (what :func:`lstm_helpers.recurrent_weights` gives).
 
     Returns
     -------
     LSTMStep
-        The gates ``i, f, g, o`` and the new states ``c, h``, each ``(batch, units)``.
+        The gates ``i, f, o``, the candidate ``g``, the new states ``c, h``: ``(batch, units)``.
 
     Raises
     ------
@@ -270,7 +270,7 @@ def gru_forward(
 
     ::
 
-        xz, xr, xh = split(x_t @ kernel + bias[0])          # input part, gates z, r, h
+        xz, xr, xh = split(x_t @ kernel + bias[0])          # input part, blocks z, r, h
         hz, hr, hh = split(h_prev @ recurrent_kernel + bias[1])
         z, r = sigmoid(xz + hz), sigmoid(xr + hr)
         candidate = tanh(xh + r * hh)                      # reset applied *after* the matmul
@@ -279,7 +279,7 @@ def gru_forward(
     Parameters
     ----------
     kernel, recurrent_kernel, bias : array-like
-        ``(features, 3*units)``, ``(units, 3*units)``, ``(2, 3*units)``: gates in Keras's
+        ``(features, 3*units)``, ``(units, 3*units)``, ``(2, 3*units)``: blocks in Keras's
         order z, r, h; bias row 0 is added to the input part, row 1 to the recurrent part.
     x, initial_state, mask, go_backwards
         As for :func:`lstm_forward` (``initial_state`` is ``h0`` or ``(h0,)``).

@@ -2,14 +2,14 @@
 
 The two layouts differ in these ways, and only these:
 
-* PyTorch stores each matrix transposed: ``weight_ih_l0`` is ``kernel.T``, ``(gates*units,
+* PyTorch stores each matrix transposed: ``weight_ih_l0`` is ``kernel.T``, ``(blocks*units,
   features)``; ``weight_hh_l0`` is ``recurrent_kernel.T``.
 * PyTorch has two biases, ``bias_ih_l0`` and ``bias_hh_l0`` (added to the input and the
   recurrent part). An LSTM adds them, so Keras's one bias goes into ``bias_ih_l0`` and
   ``bias_hh_l0`` is zeros. A GRU's two rows (``reset_after=True``, the default) are not
   interchangeable, the reset gate multiplies the recurrent part, bias included: row 0 goes
   into ``bias_ih_l0``, row 1 into ``bias_hh_l0``.
-* The gate order: an LSTM's is the same in both; a GRU's first two blocks trade places
+* The block order: an LSTM's is the same in both; a GRU's first two blocks trade places
   (Keras ``z, r, h``, PyTorch ``r, z, n``).
 * A bidirectional PyTorch layer keeps the backward weights under the same names with
   ``_reverse`` appended; Keras keeps them in ``Bidirectional.backward_layer``.
@@ -31,9 +31,9 @@ from lstm_helpers.weights import recurrent_weights, split_gates
 
 __all__ = ["torch_lstm_weights", "to_torch_lstm", "torch_gru_weights", "to_torch_gru"]
 
-# PyTorch's gate order along its first weight axis, in Keras's gate names: an LSTM's is
+# PyTorch's block order along its first weight axis, in Keras's block names: an LSTM's is
 # Keras's (i, f, g, o); a GRU's is r, z, n, Keras's z, r, h with the first two swapped.
-_TORCH_GATE_ORDER = {"LSTM": ("i", "f", "c", "o"), "GRU": ("r", "z", "h")}
+_TORCH_BLOCK_ORDER = {"LSTM": ("i", "f", "c", "o"), "GRU": ("r", "z", "h")}
 
 
 def _directions(layer: Any, kind: str) -> list[tuple[str, Any]]:
@@ -87,9 +87,9 @@ def _torch_weights(layer: Any, kind: str) -> dict[str, np.ndarray]:
             ("bias_ih", input_bias),
             ("bias_hh", recurrent_bias),
         ):
-            gates = split_gates(array, kind)
+            blocks = split_gates(array, kind)
             reordered = np.concatenate(
-                [gates[g] for g in _TORCH_GATE_ORDER[kind]], axis=-1
+                [blocks[b] for b in _TORCH_BLOCK_ORDER[kind]], axis=-1
             )
             weights[f"{name}_l0{suffix}"] = np.ascontiguousarray(reordered.T)
     return weights
@@ -148,7 +148,7 @@ def torch_gru_weights(layer: Any) -> dict[str, np.ndarray]:
     """A built Keras GRU's weights, reordered, renamed and transposed for ``nn.GRU``.
 
     Introduced in chapter 15 (A GRU in PyTorch). As :func:`torch_lstm_weights`, with
-    ``3*units`` rows, the gate blocks in PyTorch's order ``r, z, n``, and Keras's two bias
+    ``3*units`` rows, the blocks in PyTorch's order ``r, z, n``, and Keras's two bias
     rows as ``bias_ih_l0`` (row 0) and ``bias_hh_l0`` (row 1).
 
     Raises

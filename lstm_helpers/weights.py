@@ -1,4 +1,4 @@
-"""Keras's weight layout for recurrent layers: which columns belong to which gate."""
+"""Keras's weight layout for recurrent layers: which columns belong to which block."""
 
 from __future__ import annotations
 
@@ -18,18 +18,18 @@ GATE_ORDER: dict[str, tuple[str, ...]] = {
     "GRU": ("z", "r", "h"),  # update, reset, candidate hidden state
     "SimpleRNN": ("h",),
 }
-"""The order in which Keras stacks each layer's gates along the last weight axis: one weight
-block per gate (introduced in chapter 13, GRU and SimpleRNN, which compares the three)."""
+"""The order in which Keras stacks each layer's weight blocks along the last axis: the gates
+and the candidate (introduced in chapter 13, GRU and SimpleRNN, which compares the three)."""
 
 
 def split_gates(weights: ArrayLike, kind: str = "LSTM") -> dict[str, np.ndarray]:
-    """Split a kernel, recurrent kernel or bias into its gates, in Keras's order.
+    """Split a kernel, recurrent kernel or bias into its blocks, in Keras's order.
 
     Introduced in chapter 3 (``return_state=True``).
 
     Parameters
     ----------
-    weights : array-like, shape (..., gates * units)
+    weights : array-like, shape (..., blocks * units)
         ``kernel`` ``(features, 4*units)``, ``recurrent_kernel`` ``(units, 4*units)`` or
         ``bias`` ``(4*units,)`` for an LSTM; ``3*units`` for a GRU (whose bias is
         ``(2, 3*units)`` with ``reset_after=True``).
@@ -38,22 +38,22 @@ def split_gates(weights: ArrayLike, kind: str = "LSTM") -> dict[str, np.ndarray]
     Returns
     -------
     dict of str to ndarray
-        Gate name to its slice, each shape ``(..., units)``.
+        Block name (a gate's, or the candidate's) to its slice, each ``(..., units)``.
 
     Raises
     ------
     ValueError
-        For an unknown ``kind``, or a last axis that does not split into its gates.
+        For an unknown ``kind``, or a last axis that does not split into its blocks.
     """
     one_of("kind", kind, RNN_KINDS)
     array = np.asarray(keras.ops.convert_to_numpy(weights))
-    gates = GATE_ORDER[kind]
-    if array.ndim == 0 or array.shape[-1] % len(gates):
+    blocks = GATE_ORDER[kind]
+    if array.ndim == 0 or array.shape[-1] % len(blocks):
         raise ValueError(
-            f"expected a last axis of {len(gates)}*units for {kind} (gates {', '.join(gates)}), "
+            f"expected a last axis of {len(blocks)}*units for {kind} (blocks {', '.join(blocks)}), "
             f"got shape {array.shape}"
         )
-    return dict(zip(gates, np.split(array, len(gates), axis=-1)))
+    return dict(zip(blocks, np.split(array, len(blocks), axis=-1)))
 
 
 def recurrent_weights(

@@ -1,4 +1,4 @@
-"""lstm_helpers.weights: Keras's gate layout, a layer's weights, and copy_layer (another
+"""lstm_helpers.weights: Keras's weight blocks, a layer's weights, and copy_layer (another
 setting of the same layer, with the same weights)."""
 
 from __future__ import annotations
@@ -49,7 +49,11 @@ def test_split_gates_cuts_the_last_axis_in_keras_order():
             "lstm",
             r"kind must be one of \('LSTM', 'GRU', 'SimpleRNN'\)",
         ),
-        (np.zeros((3, 10)), "LSTM", r"expected a last axis of 4\*units for LSTM"),
+        (
+            np.zeros((3, 10)),
+            "LSTM",
+            r"expected a last axis of 4\*units for LSTM \(blocks i, f, c, o\)",
+        ),
         (np.float64(1.0), "GRU", r"expected a last axis of 3\*units for GRU"),
     ],
 )

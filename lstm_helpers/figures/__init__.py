@@ -8,7 +8,7 @@ module                 draws
 ``encoder_decoder``    :func:`draw_encoder_decoder`: the two many-to-N designs, unrolled
 ``masking``            :func:`draw_masking`: what a masked layer outputs at padding steps
 ``stateful``           :func:`draw_stateful_calls`: one sequence read in several calls
-``gates``              :func:`draw_gate_layout`: weight matrices cut into gates
+``gates``              :func:`draw_gate_layout`: weight matrices cut into blocks
 ``engines``            :func:`draw_engines`: one process per Keras backend (appendix A)
 ``forecasts``          :func:`plot_forecasts`: a data plot, forecasts against the truth
 =====================  ==================================================================

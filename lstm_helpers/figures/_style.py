@@ -51,7 +51,7 @@ PROCESS = BLUE  # a child process on one backend (appendix A)
 CHECK = GREEN  # the comparison of the backends' results (appendix A)
 FORECAST_COLOURS = (BLUE, VERMILION, GREEN, PINK)
 """One colour per model in a forecast plot, in order."""
-# One colour per gate, in both weight layouts (LSTM i, f, c, o; GRU z, r, h). PyTorch calls
+# One colour per weight block, in both layouts (LSTM i, f, c, o; GRU z, r, h). PyTorch calls
 # the candidate c "g".
 GATE_COLORS = dict(
     zip("ifcozrh", (SKY_BLUE, ORANGE, GREEN, PINK) + (SKY_BLUE, ORANGE, GREEN))

@@ -1,4 +1,4 @@
-"""A recurrent layer's weight matrices cut into gates, as Keras or PyTorch store them: drawn
+"""A recurrent layer's weight matrices cut into blocks, as Keras or PyTorch store them: drawn
 from the real weight shapes and :data:`lstm_helpers.GATE_ORDER`, as
 :func:`lstm_helpers.split_gates` cuts them."""
 
@@ -36,35 +36,35 @@ def _matrix(
     top: float,
     rows: int,
     cols: int,
-    gates: tuple[str, ...],
+    blocks: tuple[str, ...],
     *,
     along: str,
     torch_names: bool = False,
     zeros: bool = False,
 ) -> tuple[float, float]:
-    """Draw a ``rows x cols`` matrix whose gates are split ``along`` "columns" or "rows".
+    """Draw a ``rows x cols`` matrix cut into ``blocks`` ``along`` "columns" or "rows".
 
     Returns the drawn (width, height).
     """
     width, height = _side(cols), _side(rows)
-    blocks = len(gates)
-    for k, gate in enumerate(gates):
-        label = "g" if torch_names and gate == "c" else gate
+    count = len(blocks)
+    for k, block in enumerate(blocks):
+        label = "g" if torch_names and block == "c" else block
         if along == "columns":
             x, y, w, h = (
-                left + k * width / blocks,
+                left + k * width / count,
                 top - height,
-                width / blocks,
+                width / count,
                 height,
             )
         else:
-            x, y, w, h = left, top - (k + 1) * height / blocks, width, height / blocks
+            x, y, w, h = left, top - (k + 1) * height / count, width, height / count
         ax.add_patch(
             Rectangle(
                 (x, y),
                 w,
                 h,
-                facecolor=_ZEROS if zeros else GATE_COLORS[gate],
+                facecolor=_ZEROS if zeros else GATE_COLORS[block],
                 edgecolor="black",
                 linewidth=0.8,
             )
@@ -81,12 +81,12 @@ def _matrix(
 
 
 def draw_gate_layout(layer: keras.layers.Layer, layout: str = "keras") -> Figure:
-    """Draw a built layer's kernel, recurrent kernel and bias, each cut into its gates.
+    """Draw a built layer's kernel, recurrent kernel and bias, each cut into its blocks.
 
     Introduced in chapter 10 (An LSTM from scratch); chapter 14 draws ``layout="torch"``.
-    ``"keras"``: as Keras stores them, gates side by side along the last axis, ``kernel``
-    ``(features, gates*units)``. ``"torch"`` (LSTM only): as ``torch.nn.LSTM`` stores the same
-    numbers (:func:`lstm_helpers.torch_lstm_weights`), transposed, gates stacked along the
+    ``"keras"``: as Keras stores them, blocks side by side along the last axis, ``kernel``
+    ``(features, blocks*units)``. ``"torch"`` (LSTM only): as ``torch.nn.LSTM`` stores the same
+    numbers (:func:`lstm_helpers.torch_lstm_weights`), transposed, blocks stacked along the
     first axis, and a second bias of zeros.
 
     Raises
@@ -102,7 +102,7 @@ def draw_gate_layout(layer: keras.layers.Layer, layout: str = "keras") -> Figure
         raise ValueError(
             f"layout='torch' is drawn for an LSTM only, got a {config.kind}"
         )
-    gates = GATE_ORDER[config.kind]
+    blocks = GATE_ORDER[config.kind]
     features, width = kernel.shape
     units = recurrent_kernel.shape[0]
 
@@ -117,11 +117,11 @@ def draw_gate_layout(layer: keras.layers.Layer, layout: str = "keras") -> Figure
         total_height = sum(_side(rows) for _, rows, _ in pieces) + 0.45 * len(pieces)
         fig_w, fig_h = widest + 2.6, total_height + 0.9
         fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
-        title = f"{config.kind}: gates {', '.join(gates)} side by side, {units} columns each"
+        title = f"{config.kind}: weight blocks {', '.join(blocks)} side by side, {units} columns each"
         write(ax, fig_w / 2, fig_h - 0.3, title, 10)
         top = fig_h - 0.7
         for name, rows, cols in pieces:
-            _, height = _matrix(ax, 2.3, top, rows, cols, gates, along="columns")
+            _, height = _matrix(ax, 2.3, top, rows, cols, blocks, along="columns")
             write(ax, 2.15, top - height / 2, name, 9, code=True, ha="right")
             top -= height + 0.45
         return fig
@@ -142,12 +142,12 @@ def draw_gate_layout(layer: keras.layers.Layer, layout: str = "keras") -> Figure
     tallest = _side(width)
     fig_w, fig_h = total_width + 0.4, tallest + 1.7
     fig, ax = canvas(0, fig_w, 0, fig_h, scale=1.0)
-    title = f"torch.nn.LSTM: transposed, gates i, f, g, o stacked top to bottom, {units} rows each"
+    title = f"torch.nn.LSTM: transposed, blocks i, f, g, o stacked top to bottom, {units} rows each"
     write(ax, fig_w / 2, fig_h - 0.3, title, 10)
     left, top = 0.9, fig_h - 0.7
     for name, rows, cols, zeros in pieces:
         shape = {"along": "rows", "torch_names": True, "zeros": zeros}
-        w, h = _matrix(ax, left, top, rows, cols, gates, **shape)
+        w, h = _matrix(ax, left, top, rows, cols, blocks, **shape)
         write(ax, left + w / 2, top - h - 0.1, name, 9, code=True, va="top")
         left += w + gap
     return fig

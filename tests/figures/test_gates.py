@@ -31,7 +31,7 @@ def test_keras_layout_names_each_array_with_its_real_shape(drawing, kind):
     gates = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}[kind]
     assert kernel.shape == (5, 3 * gates)
     assert bias.shape == ((2, 9) if kind == "GRU" else (3 * gates,))
-    # each gate once per array, in Keras's order, in its colour
+    # each block once per array, in Keras's order, in its colour
     blocks = figure.axes[0].patches
     assert [t for t in labels if len(t) == 1] == list(GATE_ORDER[kind]) * 3
     colours = [to_rgba(GATE_COLORS[gate]) for gate in GATE_ORDER[kind]]
@@ -45,7 +45,7 @@ def test_torch_layout_shows_transposed_shapes_and_a_zero_bias(drawing):
     assert (
         labels.count("g") == 3
     )  # PyTorch's name for the candidate, in three matrices
-    assert labels.count("0") == 4  # the zero bias, one block per gate
+    assert labels.count("0") == 4  # the zero bias, cut into the four blocks
 
 
 @pytest.mark.parametrize(
