@@ -427,20 +427,13 @@ def test_no_web_only_text(pdf_text):
     assert not found, f"web-only text in the PDF: {found}"
 
 
-# ENABLE AT MERGE (issue 20, "the cheat sheet and describe outputs as real LaTeX tables"):
-# the two tests below wait for lstm_helpers's describe() and cheat_sheet() to return their
-# tables as text/markdown (a _repr_markdown_, next to the HTML the site shows) and for
-# _config.yml's sphinx.config to set nb_render_markdown_format: myst. Today the PDF prints
-# their text/plain form, wrapped at the page edge. Remove the xfail mark at the merge: strict,
-# it fails (XPASS) as soon as every table output carries text/markdown.
+# Issue 20, "the cheat sheet and describe outputs as real LaTeX tables": describe() and
+# cheat_sheet() return their tables as text/markdown too (a _repr_markdown_ beside the HTML
+# the site shows), and _config.yml's sphinx.config sets nb_render_markdown_format: myst.
+# Without them the PDF prints their text/plain form, wrapped at the page edge.
 MARKDOWN_TABLE_SOURCES = [s for s in SOURCES if markdown_tables(s)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ENABLE AT MERGE: remove this mark once describe() and cheat_sheet() emit "
-    "text/markdown and the chapters are re-executed",
-)
 def test_table_outputs_print_as_tables():
     """Every output that is a table on the site is a table in the PDF: myst-nb's LaTeX
     builder prints its text/markdown (never text/html), as MyST, not CommonMark."""
@@ -458,6 +451,8 @@ def test_table_outputs_print_as_tables():
         )
     }
     assert not plain, f"table outputs the PDF prints as plain text, per page: {plain}"
+    # So the test below runs on every page with a table output.
+    assert MARKDOWN_TABLE_SOURCES == [s for s in SOURCES if table_outputs(s)]
 
 
 def find_table(raw: str, rows: list[list[str]]) -> tuple[int, int] | None:
