@@ -35,7 +35,7 @@ import numpy as np
 
 from lstm_helpers.errors import _ANSI_ESCAPE
 
-__all__ = ["BACKENDS", "Engine", "installed_backends", "run_on_backends"]
+__all__ = ["BACKENDS", "Engine", "run_on_backends"]
 
 BACKENDS: tuple[str, ...] = ("tensorflow", "jax", "torch")
 """Keras 3's backends, each also the name of the package it needs (introduced in appendix A,
@@ -66,13 +66,6 @@ class BackendRunError(RuntimeError):
         self.stderr_tail = stderr_tail
         where = "keras2 (tf_keras)" if engine == "keras2" else f"the {engine} backend"
         super().__init__(f"on {where}: {summary}")
-
-
-def installed_backends() -> list[str]:
-    """The backends of :data:`BACKENDS` installed here, in that order.
-
-    Introduced in appendix A (Same layer, three engines)."""
-    return [name for name in BACKENDS if importlib.util.find_spec(name) is not None]
 
 
 class Engine:

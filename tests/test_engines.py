@@ -21,7 +21,6 @@ from lstm_helpers.engines import (
     BACKENDS,
     BackendRunError,
     Engine,
-    installed_backends,
     run_on_backends,
 )
 
@@ -161,12 +160,6 @@ def test_what_is_not_code_or_not_an_engine_is_refused_before_a_child_starts(
         ModuleNotFoundError, match="jax engine needs the no_such_package"
     ):
         run_on_backends("results = {}", ["jax"])
-
-
-def test_installed_backends_keeps_the_order_of_backends():
-    assert BACKENDS == ("tensorflow", "jax", "torch")
-    found = [name for name in BACKENDS if importlib.util.find_spec(name) is not None]
-    assert installed_backends() == found
 
 
 @pytest.mark.parametrize(
