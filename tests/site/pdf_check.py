@@ -486,3 +486,47 @@ def test_table_outputs_are_tables_in_the_pdf(source, pdf_raw):
         assert found, f"{source.name}: the table {rows[:2]}... is not in the PDF"
         wrapped = pdf_raw[slice(*found)].count(CONTINUATION)
         assert not wrapped, f"{source.name}: {wrapped} wrapped lines in a table output"
+
+
+# Issue 20, item 8: pictures of the pages a reader prints most, to be looked at by a person.
+PICTURES = ROOT / "test-output" / "pdf"
+
+
+def page_of(rows: list[list[str]]) -> int:
+    """The page (from 1) on which a table's first data row is printed (its first three cells:
+    a column of links prints section titles, not the Markdown)."""
+    pages = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(PDF), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\f")
+    key = despace("".join(rows[1][:3]))
+    found = [number for number, text in enumerate(pages, 1) if key in despace(text)]
+    assert found, f"the row {rows[1]} is on no page of the PDF"
+    return found[0]
+
+
+def test_pictures_of_the_cheat_sheet_and_the_migration_table():
+    """test-output/pdf/cheat-sheet.png and migration-table.png: the page with the first row
+    of each table, as ``pdftoppm`` draws it (100 dpi)."""
+    cheat_sheet = next(
+        markdown_table_rows("".join(o["data"]["text/markdown"]))
+        for o in table_outputs(ROOT / "chapters" / "cheat_sheet.ipynb")
+        if printed_mime_type(o) == "text/markdown"
+    )
+    chapter = notebook(ROOT / "chapters" / "19_keras2_to_keras3.ipynb")
+    cell = next(c for c in chapter["cells"] if c.get("id") == "k2-migration-table")
+    migration = markdown_table_rows("".join(cell["source"]))
+    PICTURES.mkdir(parents=True, exist_ok=True)
+    for name, rows in (("cheat-sheet", cheat_sheet), ("migration-table", migration)):
+        page = page_of(rows)
+        target = PICTURES / name
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "100", "-singlefile", "-f", str(page)]
+            + ["-l", str(page), str(PDF), str(target)],
+            check=True,
+        )
+        assert target.with_suffix(".png").stat().st_size > 10_000, (
+            f"{name}: empty page"
+        )
