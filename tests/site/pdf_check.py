@@ -220,6 +220,16 @@ def pictures(path: Path) -> int:
     return sum(1 for o in shown_outputs(path) if "image/png" in o.get("data", {}))
 
 
+def pdftotext(mode: str) -> str:
+    """The PDF's text as ``pdftotext <mode>`` gives it (pages end with a form feed)."""
+    return subprocess.run(
+        ["pdftotext", mode, "-enc", "UTF-8", str(PDF), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 SOURCES = toc_sources()
 
 
@@ -228,12 +238,7 @@ def pdf_text() -> str:
     if not PDF.is_file():
         pytest.fail(f"{PDF} does not exist: run `make pdf`", pytrace=False)
     # -layout keeps each printed line whole (without it, columns of a table come apart).
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(PDF), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    text = pdftotext("-layout")
     return normalise(text)
 
 
@@ -299,12 +304,7 @@ class Word(NamedTuple):
 @pytest.fixture(scope="module")
 def words() -> list[Word]:
     """Every word of the PDF with its box, in the order the PDF draws them."""
-    xhtml = subprocess.run(
-        ["pdftotext", "-bbox", "-enc", "UTF-8", str(PDF), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    xhtml = pdftotext("-bbox")
     found = []
     pages = re.findall(
         r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', xhtml, re.S
@@ -325,12 +325,7 @@ def words() -> list[Word]:
 @pytest.fixture(scope="module")
 def pdf_raw() -> str:
     """The text in the order the PDF draws it (-raw): a table cell's lines stay together."""
-    raw = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(PDF), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    raw = pdftotext("-raw")
     return despace(raw)
 
 
@@ -495,12 +490,7 @@ PICTURES = ROOT / "test-output" / "pdf"
 def page_of(rows: list[list[str]]) -> int:
     """The page (from 1) on which a table's first data row is printed (its first three cells:
     a column of links prints section titles, not the Markdown)."""
-    pages = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(PDF), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\f")
+    pages = pdftotext("-raw").split("\f")
     key = despace("".join(rows[1][:3]))
     found = [number for number, text in enumerate(pages, 1) if key in despace(text)]
     assert found, f"the row {rows[1]} is on no page of the PDF"
