@@ -33,13 +33,13 @@ import sys
 import tempfile
 import time
 import venv
-from collections import defaultdict
 from pathlib import Path
 
 import nbformat
 
 from tools.book import ROOT
 from tools.install_cell import SOURCE_VARIABLE
+from tools.versions import nbval_view
 
 DEFAULT_CHAPTERS = ["01_default_output", "08_bidirectional", "09_many_to_n"]
 # What a Colab runtime has that the chapters need, and a kernel to run them in.
@@ -51,18 +51,6 @@ COLAB_PACKAGES = [
     "ipykernel",
     "nbclient",
 ]
-# nbval's defaults (nbval/plugin.py, IPyNbFile.skip_compare, without --nbdime).
-SKIP_COMPARE = {
-    "metadata",
-    "traceback",
-    "prompt_number",
-    "output_type",
-    "name",
-    "execution_count",
-    "application/vnd.jupyter.widget-view+json",
-    "image/png",
-    "image/jpeg",
-}
 
 
 def pinned(
@@ -130,33 +118,6 @@ def package_source(where: Path) -> Path:
     return target
 
 
-def flattened(outputs: list) -> dict[str, list]:
-    """One cell's outputs keyed as nbval keys them before comparing."""
-    merged: list = []
-    streams: dict[str, dict] = {}
-    for output in outputs:  # nbval's coalesce_streams
-        if output["output_type"] == "stream":
-            if output["name"] in streams:
-                streams[output["name"]]["text"] += output["text"]
-                continue
-            output = dict(output)
-            streams[output["name"]] = output
-        merged.append(output)
-    keyed: dict[str, list] = defaultdict(list)
-    for output in merged:
-        if output["output_type"] == "stream":  # transform_streams_for_comparison
-            keyed[output["name"]].append(output["text"])
-            continue
-        for key, value in output.items():
-            if key == "data":
-                for mime, data in value.items():
-                    if mime not in SKIP_COMPARE:
-                        keyed[mime].append(data)
-            elif key not in SKIP_COMPARE:
-                keyed[key].append(value)
-    return dict(keyed)
-
-
 def differences(
     stored: nbformat.NotebookNode, executed: nbformat.NotebookNode
 ) -> list[str]:
@@ -167,7 +128,7 @@ def differences(
     for number, (old, new) in enumerate(
         zip(stored_cells, executed_cells, strict=True), start=1
     ):
-        before, after = flattened(old.outputs), flattened(new.outputs)
+        before, after = nbval_view(old.outputs), nbval_view(new.outputs)
         if before != after:
             found.append(
                 f"cell {number}: stored {before!r:.300} but printed {after!r:.300}"
