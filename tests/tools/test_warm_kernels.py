@@ -149,7 +149,11 @@ def test_what_one_warm_kernel_changes_is_not_in_the_next(starter, tmp_path):
 
 def test_interrupt_stops_the_running_cell(kernel):
     km, kc = kernel
-    msg_id = kc.execute("import time; time.sleep(60)")
+    # stop_on_error=False, as nbval sends every cell: otherwise ipykernel, after the error,
+    # aborts each request that reaches it before its own "stop aborting" message
+    # (kernelbase.py, _abort_queues), and the next request, sent at once, can be one of them
+    # under load (seen in a `make bench` run: '' == '2\n', the print below aborted).
+    msg_id = kc.execute("import time; time.sleep(60)", stop_on_error=False)
     time.sleep(0.5)
     started = time.monotonic()
     km.interrupt_kernel()
@@ -163,14 +167,7 @@ def test_interrupt_stops_the_running_cell(kernel):
         and reply["content"]["ename"] == "KeyboardInterrupt"
     )
     assert time.monotonic() - started < 20
-    # And the kernel lives on. Asked on the shell channel: reading a print from iopub once
-    # got nothing ('' == '2\n', a `make bench` run under load), most likely the stream
-    # arriving after the idle status, which run() stops at.
-    lives_on = kc.execute(
-        "two = 1 + 1", user_expressions={"two": "two"}, reply=True, timeout=20
-    )
-    assert lives_on["content"]["status"] == "ok"
-    assert lives_on["content"]["user_expressions"]["two"]["data"]["text/plain"] == "2"
+    assert run(kc, "print(1 + 1)")[0] == "2\n"  # and the kernel lives on
 
 
 def test_shutdown_ends_the_kernel_and_its_launcher(kernel):
