@@ -323,10 +323,15 @@ def words() -> list[Word]:
 
 
 @pytest.fixture(scope="module")
-def pdf_raw() -> str:
+def pdf_raw_pages() -> list[str]:
+    """Each page's text in the order the PDF draws it (-raw), without white space."""
+    return [despace(page) for page in pdftotext("-raw").split("\f")]
+
+
+@pytest.fixture(scope="module")
+def pdf_raw(pdf_raw_pages) -> str:
     """The text in the order the PDF draws it (-raw): a table cell's lines stay together."""
-    raw = pdftotext("-raw")
-    return despace(raw)
+    return "".join(pdf_raw_pages)
 
 
 def despace(text: str) -> str:
@@ -487,17 +492,16 @@ def test_table_outputs_are_tables_in_the_pdf(source, pdf_raw):
 PICTURES = ROOT / "test-output" / "pdf"
 
 
-def page_of(rows: list[list[str]]) -> int:
+def page_of(rows: list[list[str]], pages: list[str]) -> int:
     """The page (from 1) on which a table's first data row is printed (its first three cells:
     a column of links prints section titles, not the Markdown)."""
-    pages = pdftotext("-raw").split("\f")
     key = despace("".join(rows[1][:3]))
-    found = [number for number, text in enumerate(pages, 1) if key in despace(text)]
+    found = [number for number, text in enumerate(pages, 1) if key in text]
     assert found, f"the row {rows[1]} is on no page of the PDF"
     return found[0]
 
 
-def test_pictures_of_the_cheat_sheet_and_the_migration_table():
+def test_pictures_of_the_cheat_sheet_and_the_migration_table(pdf_raw_pages):
     """test-output/pdf/cheat-sheet.png and migration-table.png: the page with the first row
     of each table, as ``pdftoppm`` draws it (100 dpi)."""
     cheat_sheet = next(
@@ -510,7 +514,7 @@ def test_pictures_of_the_cheat_sheet_and_the_migration_table():
     migration = markdown_table_rows("".join(cell["source"]))
     PICTURES.mkdir(parents=True, exist_ok=True)
     for name, rows in (("cheat-sheet", cheat_sheet), ("migration-table", migration)):
-        page = page_of(rows)
+        page = page_of(rows, pdf_raw_pages)
         target = PICTURES / name
         subprocess.run(
             ["pdftoppm", "-png", "-r", "100", "-singlefile", "-f", str(page)]
